@@ -1,0 +1,214 @@
+package io.nightshift.storage;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** {@link Storage} over the local file system ({@code file:} URIs and plain paths). */
+public final class LocalStorage implements Storage {
+
+    @Override
+    public String normalize(String location) {
+        return path(location).toUri().toString();
+    }
+
+    @Override
+    public String resolve(String directory, String name) {
+        return path(directory).resolve(name).toUri().toString();
+    }
+
+    @Override
+    public List<StorageFile> list(String location) throws IOException {
+        String raw = location.startsWith("file:") ? URI.create(location).getPath() : location;
+        int glob = firstGlobCharacter(raw);
+        if (glob >= 0) {
+            int slash = raw.lastIndexOf('/', glob);
+            Path base = Path.of(slash < 0 ? "." : raw.substring(0, slash + 1)).toAbsolutePath().normalize();
+            String pattern = raw.substring(slash + 1);
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+            if (!Files.isDirectory(base)) {
+                return List.of();
+            }
+            try (Stream<Path> walk = Files.walk(base)) {
+                return walk.filter(Files::isRegularFile)
+                        .filter(file -> matcher.matches(base.relativize(file)))
+                        .filter(file -> isDataFileName(file.getFileName().toString()))
+                        .map(LocalStorage::toStorageFile)
+                        .sorted(Comparator.comparing(StorageFile::uri))
+                        .toList();
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        Path path = path(location);
+        if (Files.isRegularFile(path)) {
+            return List.of(toStorageFile(path));
+        }
+        if (!Files.isDirectory(path)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(path)) {
+            return children.filter(Files::isRegularFile)
+                    .filter(file -> isDataFileName(file.getFileName().toString()))
+                    .map(LocalStorage::toStorageFile)
+                    .sorted(Comparator.comparing(StorageFile::uri))
+                    .toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public List<StorageFile> listRecursive(String directory) throws IOException {
+        Path path = path(directory);
+        if (!Files.isDirectory(path)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            return walk.filter(Files::isRegularFile)
+                    .map(LocalStorage::toStorageFile)
+                    .sorted(Comparator.comparing(StorageFile::uri))
+                    .toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public Optional<StorageFile> stat(String uri) throws IOException {
+        Path path = path(uri);
+        return Files.isRegularFile(path) ? Optional.of(toStorageFile(path)) : Optional.empty();
+    }
+
+    @Override
+    public RangeReader openForRead(String uri) throws IOException {
+        FileChannel channel = FileChannel.open(path(uri), StandardOpenOption.READ);
+        long length = channel.size();
+        return new RangeReader() {
+            @Override
+            public long length() {
+                return length;
+            }
+
+            @Override
+            public void readFully(long position, byte[] buffer, int offset, int count) throws IOException {
+                ByteBuffer target = ByteBuffer.wrap(buffer, offset, count);
+                long at = position;
+                while (target.hasRemaining()) {
+                    int read = channel.read(target, at);
+                    if (read < 0) {
+                        throw new EOFException("Cannot read " + count + " bytes at offset " + position + " of " + uri
+                                + ": the file has only " + length + " bytes");
+                    }
+                    at += read;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+    }
+
+    @Override
+    public byte[] readAll(String uri) throws IOException {
+        return Files.readAllBytes(path(uri));
+    }
+
+    @Override
+    public OutputStream create(String uri) throws IOException {
+        Path path = path(uri);
+        Files.createDirectories(path.getParent());
+        return Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    @Override
+    public boolean createIfAbsent(String uri, byte[] content) throws IOException {
+        Path path = path(uri);
+        Files.createDirectories(path.getParent());
+        // Write fully to a private temporary name, then hard-link: link() fails if the target exists, so the
+        // file appears atomically and complete, or not at all.
+        Path temporary = path.resolveSibling("." + path.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Files.write(temporary, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            Files.createLink(path, temporary);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    @Override
+    public void delete(String uri) throws IOException {
+        Files.deleteIfExists(path(uri));
+    }
+
+    @Override
+    public void checkWritable(String directory) throws IOException {
+        Path path = path(directory);
+        try {
+            Files.createDirectories(path);
+            Path probe = Files.createTempFile(path, ".nightshift-probe-", ".tmp");
+            Files.delete(probe);
+        } catch (AccessDeniedException e) {
+            throw new AccessDeniedException(path.toString(), null, "permission denied");
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(path + " exists and is not a directory", e);
+        } catch (NoSuchFileException e) {
+            throw new IOException("cannot create directory " + path, e);
+        }
+    }
+
+    static Path path(String location) {
+        if (location.startsWith("file:")) {
+            return Path.of(URI.create(location)).toAbsolutePath().normalize();
+        }
+        return Path.of(location).toAbsolutePath().normalize();
+    }
+
+    private static StorageFile toStorageFile(Path path) {
+        try {
+            return new StorageFile(path.toUri().toString(), Files.size(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean isDataFileName(String name) {
+        return !name.startsWith("_") && !name.startsWith(".");
+    }
+
+    static int firstGlobCharacter(String location) {
+        for (int i = 0; i < location.length(); i++) {
+            char c = location.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == '{') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+}
