@@ -1,7 +1,29 @@
 package io.nightshift.cli;
 
-/** Entry point placeholder; replaced by the Picocli command line. */
-public final class Nightshift {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code nightshift} command line: parses arguments with Picocli, then starts Spring only for commands that need it. */
+@Command(name = "nightshift", mixinStandardHelpOptions = true, version = "nightshift 0.1.0",
+        description = "Resumable, exactly-once batch scoring of Parquet files with ONNX models.",
+        subcommands = {DemoCommand.class, ScoreCommand.class, RunCommand.class, RelaunchCommand.class, StatusCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.FAILED)
+public final class Nightshift implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        int exitCode = new CommandLine(new Nightshift())
+                .setExecutionExceptionHandler(new ErrorHandler())
+                .execute(args);
+        System.exit(exitCode);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 }

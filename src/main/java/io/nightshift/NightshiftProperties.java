@@ -1,0 +1,47 @@
+package io.nightshift;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings under {@code nightshift.*}; every one is documented in {@code config/application.yaml} and bound by
+ * {@code NightshiftPropertiesTests}.
+ *
+ * @param home             where embedded state lives (H2 database, model cache): {@code ./var}
+ * @param progressInterval how often a run logs its progress when not on a terminal
+ * @param lease            liveness of the process executing a run
+ * @param s3               the S3 client
+ * @param output           Parquet output files
+ */
+@ConfigurationProperties("nightshift")
+public record NightshiftProperties(
+        @DefaultValue("./var") Path home,
+        @DefaultValue("5s") Duration progressInterval,
+        @DefaultValue Lease lease,
+        @DefaultValue S3 s3,
+        @DefaultValue Output output) {
+
+    /** A run's owner renews its heartbeat every {@code heartbeat}; past {@code timeout} it counts as dead. */
+    public record Lease(@DefaultValue("10s") Duration heartbeat, @DefaultValue("60s") Duration timeout) {
+    }
+
+    /** S3 client: region, optional endpoint (S3-compatible stores), path-style addressing, retries, multipart sizes. */
+    public record S3(
+            @DefaultValue("us-east-1") String region,
+            String endpoint,
+            @DefaultValue("false") boolean pathStyle,
+            @DefaultValue("10") int maxAttempts,
+            @DefaultValue("64MB") DataSize multipartThreshold,
+            @DefaultValue("16MB") DataSize partSize) {
+    }
+
+    /** Parquet output: row group and page sizes, compression codec (snappy, zstd, gzip, uncompressed). */
+    public record Output(
+            @DefaultValue("64MB") DataSize rowGroupSize,
+            @DefaultValue("1MB") DataSize pageSize,
+            @DefaultValue("snappy") String codec) {
+    }
+}

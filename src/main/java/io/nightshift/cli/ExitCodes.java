@@ -1,0 +1,13 @@
+package io.nightshift.cli;
+
+/** Exit codes every command keeps: scripts and schedulers depend on them. */
+final class ExitCodes {
+    static final int SUCCESS = 0;
+    /** The run failed or was stopped; it can be relaunched. */
+    static final int FAILED = 1;
+    /** Bad usage or configuration; nothing ran. */
+    static final int USAGE = 2;
+
+    private ExitCodes() {
+    }
+}

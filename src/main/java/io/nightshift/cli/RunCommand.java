@@ -1,0 +1,22 @@
+package io.nightshift.cli;
+
+import io.nightshift.job.JobSpec;
+import io.nightshift.job.JobSpecParser;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a job spec (jobs/NAME.yaml) once, now, as a new run.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "JOB_SPEC", description = "A job spec file, e.g. jobs/demo.yaml.")
+    Path spec;
+
+    @Override
+    public Integer call() {
+        JobSpec job = JobSpecParser.read(spec);
+        return RunExecution.execute(runs -> runs.score(job.name(), job.scoring()), System.out);
+    }
+}

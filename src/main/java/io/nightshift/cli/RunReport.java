@@ -1,0 +1,36 @@
+package io.nightshift.cli;
+
+import io.nightshift.job.RunOutcome;
+import io.nightshift.scoring.RunCommit;
+import java.io.PrintStream;
+
+/** The summary printed when a run ends: what it did, how fast, and where to look. */
+final class RunReport {
+
+    private RunReport() {
+    }
+
+    static void print(RunOutcome outcome, PrintStream out) {
+        out.printf("run %d execution %d: %s in %.1f s%n", outcome.runId(), outcome.executionId(), outcome.status(),
+                outcome.elapsed().toMillis() / 1000.0);
+        RunCommit.Summary summary = outcome.summary();
+        if (summary != null) {
+            double seconds = Math.max(0.001, outcome.elapsed().toMillis() / 1000.0);
+            out.printf("  rows read     %,d%n", summary.rowsRead());
+            out.printf("  rows scored   %,d%n", summary.rowsScored());
+            out.printf("  rows rejected %,d %s%n", summary.rowsRejected(), summary.rejectReasons().isEmpty() ? "" : summary.rejectReasons());
+            out.printf("  invariant     rows read = rows scored + rows rejected: %s%n",
+                    summary.rowsRead() == summary.rowsScored() + summary.rowsRejected() ? "holds" : "BROKEN");
+            out.printf("  throughput    %,.0f rows/s (this execution)%n", summary.rowsRead() / seconds);
+            out.printf("  parts         %d scored, %d rejects, %d orphan(s) removed%n", summary.parts(), summary.rejectParts(),
+                    summary.orphansDeleted());
+            out.printf("  output        %s (read through _manifest.json)%n", outcome.output());
+        }
+        if (outcome.failure() != null) {
+            out.printf("  reason        %s%n", outcome.failure());
+        }
+        if (!outcome.completed()) {
+            out.printf("  relaunch with: nightshift relaunch %d%n", outcome.runId());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.nightshift.commit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code _manifest.json}: the one object that makes a run's output visible. Readers trust the parts it lists and
+ * nothing else in the directory. Written once, with a conditional create; never modified.
+ */
+public record Manifest(
+        int formatVersion,
+        long runId,
+        String runKey,
+        String jobName,
+        String committedAt,
+        Map<String, String> model,
+        List<InputFile> inputs,
+        List<Part> parts,
+        List<Part> rejectParts,
+        long rowsRead,
+        long rowsScored,
+        long rowsRejected,
+        Map<String, Long> rejectReasons) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public Manifest {
+        requireNonNull(runKey, "runKey is null");
+        requireNonNull(jobName, "jobName is null");
+        model = Map.copyOf(model);
+        inputs = List.copyOf(inputs);
+        parts = List.copyOf(parts);
+        rejectParts = List.copyOf(rejectParts);
+        rejectReasons = Map.copyOf(rejectReasons);
+        if (rowsRead != rowsScored + rowsRejected) {
+            throw new IllegalArgumentException("Invariant broken: rows read " + rowsRead + " != rows scored " + rowsScored
+                    + " + rows rejected " + rowsRejected);
+        }
+    }
+
+    /** A committed Parquet part: its name relative to the output (or rejects) location, rows, bytes and CRC-32C. */
+    public record Part(String name, long rows, long bytes, String crc32c) {
+        public Part {
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /** An input file the run scored. */
+    public record InputFile(String uri, long bytes, long rows) {
+        public InputFile {
+            requireNonNull(uri, "uri is null");
+        }
+    }
+}

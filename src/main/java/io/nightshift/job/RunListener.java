@@ -1,0 +1,92 @@
+package io.nightshift.job;
+
+import io.nightshift.NightshiftProperties;
+import io.nightshift.scoring.RunProgress;
+import io.nightshift.scoring.ScoringPlan;
+import io.nightshift.scoring.ScoringSteps;
+import io.nightshift.scoring.ScoringWorkerStep;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Around every run execution: takes and releases its lease, puts the run id and job into the log context, and
+ * reports progress (rows done / total, rows/s, ETA) every few seconds — a bar on a terminal, a log line otherwise.
+ */
+@Component
+final class RunListener implements JobExecutionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(RunListener.class);
+
+    private final RunLeases leases;
+    private final ScoringSteps steps;
+    private final Duration interval;
+    private final boolean terminal = System.console() != null && System.getenv("CI") == null;
+    private final PrintStream console = System.err;
+    private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "progress");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<Long, ScheduledFuture<?>> reports = new ConcurrentHashMap<>();
+
+    RunListener(RunLeases leases, ScoringSteps steps, NightshiftProperties properties) {
+        this.leases = leases;
+        this.steps = steps;
+        this.interval = properties.progressInterval();
+    }
+
+    @Override
+    public void beforeJob(JobExecution jobExecution) {
+        long runId = jobExecution.getJobInstance().getInstanceId();
+        MDC.put("runId", Long.toString(runId));
+        MDC.put("job", jobExecution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"));
+        leases.acquire(jobExecution.getId());
+        log.info("Run {} started (execution {}, pid {})", runId, jobExecution.getId(), ProcessHandle.current().pid());
+        long period = terminal ? 500 : interval.toMillis();
+        reports.put(jobExecution.getId(), reporter.scheduleAtFixedRate(() -> report(jobExecution, false), period, period,
+                TimeUnit.MILLISECONDS));
+    }
+
+    @Override
+    public void afterJob(JobExecution jobExecution) {
+        ScheduledFuture<?> report = reports.remove(jobExecution.getId());
+        if (report != null) {
+            report.cancel(false);
+        }
+        report(jobExecution, true);
+        leases.release(jobExecution.getId());
+        MDC.remove("runId");
+        MDC.remove("job");
+    }
+
+    private void report(JobExecution jobExecution, boolean last) {
+        try {
+            if (!jobExecution.getExecutionContext().containsKey(ScoringWorkerStep.PLAN_KEY)) {
+                return;
+            }
+            ScoringPlan plan = steps.plan(jobExecution.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
+            RunProgress progress = steps.progress(plan);
+            String line = ProgressLine.format(jobExecution.getJobInstance().getInstanceId(), progress);
+            if (terminal) {
+                console.print("\r" + line + (last ? "\n" : ""));
+                console.flush();
+            } else if (!last) {
+                log.info(line);
+            }
+        } catch (RuntimeException e) {
+            log.debug("Cannot report progress: {}", e.getMessage());
+        }
+    }
+}

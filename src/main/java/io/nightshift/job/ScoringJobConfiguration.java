@@ -1,0 +1,95 @@
+package io.nightshift.job;
+
+import io.nightshift.NightshiftProperties;
+import io.nightshift.commit.OutputCommitter;
+import io.nightshift.scoring.IndexPartitioner;
+import io.nightshift.scoring.PlanCodec;
+import io.nightshift.scoring.PlanPartitionHandler;
+import io.nightshift.scoring.RunCommit;
+import io.nightshift.scoring.ScoringPlan;
+import io.nightshift.scoring.ScoringPlanner;
+import io.nightshift.scoring.ScoringSettings;
+import io.nightshift.scoring.ScoringSteps;
+import io.nightshift.scoring.ScoringWorkerStep;
+import java.time.Clock;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The scoring job: {@code plan} (list inputs, check schemas and model, save the plan with the run) →
+ * {@code score} (partitions on local threads, each checkpointing per commit interval) → {@code commit} (invariant,
+ * orphans, manifest). A relaunch skips completed steps and partitions and resumes the rest from their checkpoints.
+ */
+@Configuration(proxyBeanMethods = false)
+class ScoringJobConfiguration {
+
+    static final String JOB_NAME = "scoring";
+    static final String RUN_KEY = "run.key";
+    static final String JOB_SPEC_NAME = "job.name";
+    static final String SUMMARY_KEY = "nightshift.summary";
+
+    @Bean
+    RunStore runStore(JdbcTemplate jdbc) {
+        return new RunStore(jdbc);
+    }
+
+    @Bean(destroyMethod = "close")
+    RunLeases runLeases(JdbcTemplate jdbc, Clock clock, NightshiftProperties properties) {
+        return new RunLeases(jdbc, clock, properties.lease().heartbeat(), properties.lease().timeout());
+    }
+
+    @Bean
+    RunCommit runCommit(JobRepository jobRepository, OutputCommitter committer) {
+        return new RunCommit(jobRepository, committer);
+    }
+
+    @Bean
+    ScoringWorkerStep scoringWorkerStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, ScoringSteps steps) {
+        return new ScoringWorkerStep(jobRepository, transactionManager, steps);
+    }
+
+    @Bean
+    Job scoringJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunStore runs, ScoringPlanner planner,
+            ScoringSteps steps, ScoringWorkerStep workerStep, RunCommit commit, RunListener listener) {
+        Step plan = new StepBuilder("plan", jobRepository)
+                .tasklet((contribution, chunkContext) -> {
+                    JobExecution jobExecution = contribution.getStepExecution().getJobExecution();
+                    String runKey = jobExecution.getJobParameters().getString(RUN_KEY);
+                    ScoringSettings settings = runs.settings(runKey)
+                            .orElseThrow(() -> new IllegalStateException("No settings stored for run key " + runKey));
+                    ScoringPlan scoringPlan = planner.plan(runKey, settings);
+                    jobExecution.getExecutionContext().putString(ScoringWorkerStep.PLAN_KEY, PlanCodec.toJson(scoringPlan));
+                    return RepeatStatus.FINISHED;
+                }, transactionManager)
+                .build();
+        Step score = new StepBuilder("score", jobRepository)
+                .partitioner(ScoringWorkerStep.NAME, new IndexPartitioner())
+                .partitionHandler(new PlanPartitionHandler(workerStep, steps))
+                .build();
+        Step commitStep = new StepBuilder("commit", jobRepository)
+                .tasklet((contribution, chunkContext) -> {
+                    JobExecution jobExecution = contribution.getStepExecution().getJobExecution();
+                    ScoringPlan scoringPlan = steps.plan(jobExecution.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
+                    String jobName = jobExecution.getJobParameters().getString(JOB_SPEC_NAME, "score");
+                    RunCommit.Summary summary = commit.commit(scoringPlan, jobExecution.getJobInstance(), jobName);
+                    jobExecution.getExecutionContext().putString(SUMMARY_KEY, RunSummaries.toJson(summary));
+                    return RepeatStatus.FINISHED;
+                }, transactionManager)
+                .build();
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .listener(listener)
+                .start(plan)
+                .next(score)
+                .next(commitStep)
+                .build();
+    }
+}

@@ -1,0 +1,16 @@
+package io.nightshift.model;
+
+/**
+ * A batch of model input: {@code rows × width} raw feature values in row-major order. Nulls arrive as NaN and are
+ * replaced by the feature's fill value; the model's preprocessing is applied in place when the block is scored.
+ */
+public record FeatureBlock(float[] values, int rows, int width) {
+    public FeatureBlock {
+        if (values == null) {
+            throw new NullPointerException("values is null");
+        }
+        if (rows < 0 || width < 1 || (long) rows * width > values.length) {
+            throw new IllegalArgumentException("block of " + rows + " × " + width + " does not fit " + values.length + " values");
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.nightshift.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model loaded into ONNX Runtime through DJL, checked against the features a job feeds it: the input width must
+ * equal the feature count, and one test inference must succeed before any row is scored (a model that loads but
+ * cannot run is caught here, not hours into a run). Thread-safe; each thread scores through its own
+ * {@link ModelScorer} because DJL predictors are not.
+ */
+public final class LoadedModel implements AutoCloseable {
+
+    private final ModelArtifact artifact;
+    private final List<ModelSpec.FeatureSpec> features;
+    private final ZooModel<FeatureBlock, ScoreBlock> model;
+    private final List<String> outputColumns;
+
+    private LoadedModel(ModelArtifact artifact, List<ModelSpec.FeatureSpec> features, ZooModel<FeatureBlock, ScoreBlock> model,
+            List<String> outputColumns) {
+        this.artifact = artifact;
+        this.features = features;
+        this.model = model;
+        this.outputColumns = outputColumns;
+    }
+
+    /**
+     * Loads a model for the given features (for a model directory, its spec's features; for a bare ONNX file, the
+     * columns the job chose, without preprocessing).
+     */
+    public static LoadedModel load(ModelArtifact artifact, List<ModelSpec.FeatureSpec> features, InferenceOptions options) {
+        String name = artifact.describe() + " from " + artifact.location();
+        if (features.isEmpty()) {
+            throw new ModelException("Cannot load model " + name + ": no features to feed it");
+        }
+        Probe probe = probe(artifact, name, features.size());
+        List<String> outputNames = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        int[] widths;
+        if (artifact.spec().outputs().isEmpty()) {
+            widths = new int[probe.outputNames.size()];
+            for (int i = 0; i < probe.outputNames.size(); i++) {
+                String output = probe.outputNames.get(i);
+                outputNames.add(output);
+                widths[i] = probe.outputWidths.get(i);
+                if (widths[i] == 1) {
+                    columns.add(output);
+                } else {
+                    for (int element = 0; element < widths[i]; element++) {
+                        columns.add(output + "_" + element);
+                    }
+                }
+            }
+        } else {
+            widths = new int[artifact.spec().outputs().size()];
+            for (int i = 0; i < widths.length; i++) {
+                ModelSpec.OutputSpec output = artifact.spec().outputs().get(i);
+                int index = probe.outputNames.indexOf(output.name());
+                if (index < 0) {
+                    throw new ModelException("Cannot load model " + name + ": model.yaml names output '" + output.name()
+                            + "' but the model's outputs are " + probe.outputNames);
+                }
+                widths[i] = probe.outputWidths.get(index);
+                outputNames.add(output.name());
+                if (output.columns().isEmpty()) {
+                    for (int element = 0; element < widths[i]; element++) {
+                        columns.add(widths[i] == 1 ? output.name() : output.name() + "_" + element);
+                    }
+                } else if (output.columns().size() != widths[i]) {
+                    throw new ModelException("Cannot load model " + name + ": model.yaml gives " + output.columns().size()
+                            + " column names for output '" + output.name() + "' but it has " + widths[i] + " elements per row");
+                } else {
+                    columns.addAll(output.columns());
+                }
+            }
+        }
+        ModelTranslator translator = new ModelTranslator(probe.inputName(), features, outputNames, widths);
+        Criteria<FeatureBlock, ScoreBlock> criteria = Criteria.builder()
+                .setTypes(FeatureBlock.class, ScoreBlock.class)
+                .optModelPath(artifact.onnxFile())
+                .optEngine("OnnxRuntime")
+                .optDevice(device(options))
+                .optOption("interOpNumThreads", "1")
+                .optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads()))
+                .optTranslator(translator)
+                .build();
+        try {
+            ZooModel<FeatureBlock, ScoreBlock> model = criteria.loadModel();
+            return new LoadedModel(artifact, List.copyOf(features), model, List.copyOf(columns));
+        } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            throw new ModelException("Cannot load model " + name + ": " + rootMessage(e), e);
+        }
+    }
+
+    public ModelArtifact artifact() {
+        return artifact;
+    }
+
+    public List<ModelSpec.FeatureSpec> features() {
+        return features;
+    }
+
+    /** Output column names in the order {@link ScoreBlock#columns()} holds them. */
+    public List<String> outputColumns() {
+        return outputColumns;
+    }
+
+    /** A scorer for the calling thread; close it when the thread is done. */
+    public ModelScorer newScorer() {
+        return new ModelScorer(model.newPredictor(), artifact.describe());
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    private record Probe(String inputName, List<String> outputNames, List<Integer> outputWidths) {
+    }
+
+    /**
+     * Opens the model once with ONNX Runtime directly (DJL does not report input shapes) to check its single float
+     * input is [rows, featureCount], then runs one row of zeros to learn its outputs' names and widths: a model that
+     * loads but cannot run fails here, before any row is scored.
+     */
+    private static Probe probe(ModelArtifact artifact, String name, int featureCount) {
+        // DJL's engine creates the process-wide ORT environment with its thread settings; it must come first.
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+            sessionOptions.setIntraOpNumThreads(1);
+            try (OrtSession session = environment.createSession(artifact.onnxFile().toString(), sessionOptions)) {
+                Map<String, NodeInfo> inputs = session.getInputInfo();
+                String inputName = artifact.spec().inputName();
+                if (inputName == null) {
+                    if (inputs.size() != 1) {
+                        throw new ModelException("Cannot load model " + name + ": it has " + inputs.size() + " inputs " + inputs.keySet()
+                                + "; Nightshift feeds one float tensor [rows, features] (name it with 'input' in model.yaml)");
+                    }
+                    inputName = inputs.keySet().iterator().next();
+                } else if (!inputs.containsKey(inputName)) {
+                    throw new ModelException("Cannot load model " + name + ": model.yaml names input '" + inputName
+                            + "' but the model's inputs are " + inputs.keySet());
+                }
+                if (!(inputs.get(inputName).getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
+                    throw new ModelException("Cannot load model " + name + ": input '" + inputName + "' is "
+                            + inputs.get(inputName).getInfo() + "; Nightshift feeds a float32 tensor [rows, features]");
+                }
+                long[] shape = tensor.getShape();
+                if (shape.length != 2) {
+                    throw new ModelException("Cannot load model " + name + ": its input '" + inputName + "' has shape "
+                            + Arrays.toString(shape) + "; expected [rows, features]");
+                }
+                if (shape[1] > 0 && shape[1] != featureCount) {
+                    throw new ModelException("Cannot load model " + name + ": it expects " + shape[1] + " input features but "
+                            + featureCount + " are configured. Check --features/--feature-prefix or the features list in model.yaml.");
+                }
+                List<String> names = new ArrayList<>();
+                List<Integer> widths = new ArrayList<>();
+                try (OnnxTensor zeros = OnnxTensor.createTensor(environment, FloatBuffer.wrap(new float[featureCount]), new long[] {1, featureCount});
+                        OrtSession.Result result = session.run(Map.of(inputName, zeros))) {
+                    for (Map.Entry<String, OnnxValue> output : result) {
+                        names.add(output.getKey());
+                        if (!(output.getValue().getInfo() instanceof TensorInfo outputTensor)) {
+                            throw new ModelException("Cannot load model " + name + ": output '" + output.getKey()
+                                    + "' is not a tensor (" + output.getValue().getInfo() + ")");
+                        }
+                        long elements = 1;
+                        for (long dimension : outputTensor.getShape()) {
+                            elements *= Math.max(1, dimension);
+                        }
+                        widths.add((int) elements);
+                    }
+                }
+                return new Probe(inputName, names, widths);
+            }
+        } catch (OrtException e) {
+            throw new ModelException("Cannot load model " + name + ": " + e.getMessage().replace('\n', ' ')
+                    + ". Is it a complete, valid ONNX model with one float input [rows, features]?", e);
+        }
+    }
+
+    private static Device device(InferenceOptions options) {
+        return options.device() == InferenceOptions.Device.GPU ? Device.gpu() : Device.cpu();
+    }
+
+    static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return (message == null ? root.getClass().getSimpleName() : message).replace('\n', ' ').trim();
+    }
+
+    /** Loader options map, exposed for the benchmark harness's plain-ONNX-Runtime ceiling to match our settings. */
+    public static Map<String, String> onnxRuntimeOptions(InferenceOptions options) {
+        return Map.of("interOpNumThreads", "1", "intraOpNumThreads", Integer.toString(options.intraOpThreads()));
+    }
+}

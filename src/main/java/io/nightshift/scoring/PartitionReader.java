@@ -1,0 +1,111 @@
+package io.nightshift.scoring;
+
+import io.nightshift.parquet.ColumnKind;
+import io.nightshift.parquet.ColumnVector;
+import io.nightshift.parquet.ColumnarParquetReader;
+import io.nightshift.storage.Storage;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.MDC;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+/**
+ * Reads one partition (row groups of one file) in batches of columns. Its checkpoint is the position of the next
+ * row to read: (row group, offset within it), saved under keys derived from the reader's name so two readers in one
+ * step never collide. Restored on restart, so a relaunch continues after the last committed chunk.
+ */
+final class PartitionReader implements ItemStreamReader<RowBatch> {
+
+    static final String ROW_GROUP_KEY = "rowGroup";
+    static final String ROW_OFFSET_KEY = "rowOffset";
+    static final String ROWS_READ_KEY = "rowsRead";
+
+    private final String name;
+    private final Storage storage;
+    private final ScoringPlan plan;
+    private final ScoringPlan.PlannedPartition partition;
+    private final int batchSize;
+
+    private ColumnarParquetReader reader;
+    private long rowsRead;
+
+    PartitionReader(String name, Storage storage, ScoringPlan plan, int partitionIndex) {
+        this.name = name;
+        this.storage = storage;
+        this.plan = plan;
+        this.partition = plan.partition(partitionIndex);
+        this.batchSize = plan.settings().effectiveBatchSize();
+    }
+
+    @Override
+    public void open(ExecutionContext executionContext) {
+        int rowGroup = executionContext.getInt(key(ROW_GROUP_KEY), partition.firstRowGroup());
+        long rowOffset = executionContext.getLong(key(ROW_OFFSET_KEY), 0L);
+        rowsRead = executionContext.getLong(key(ROWS_READ_KEY), 0L);
+        MDC.put("partition", partition.name());
+        String uri = fileUri();
+        try {
+            reader = ColumnarParquetReader.open(storage, uri, plan.columnNames(), rowGroup, rowOffset, partition.endRowGroup());
+        } catch (IOException e) {
+            throw new ItemStreamException("Cannot open " + uri + " at row group " + rowGroup + ", row " + rowOffset + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public RowBatch read() {
+        List<ScoringPlan.PlannedColumn> columns = plan.columns();
+        ColumnVector[] vectors = new ColumnVector[columns.size()];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = new ColumnVector(ColumnKind.valueOf(columns.get(i).kind()), batchSize);
+        }
+        int rows;
+        try {
+            rows = reader.read(vectors, batchSize);
+        } catch (IOException e) {
+            throw new ItemStreamException("Cannot read " + fileUri() + " (partition " + partition.name() + ", rows after "
+                    + (partition.firstRowIndex() + rowsRead) + "): " + e.getMessage()
+                    + ". Fix or replace the file, then relaunch the run.", e);
+        }
+        if (rows == 0) {
+            return null;
+        }
+        RowBatch batch = new RowBatch(partition.index(), fileUri(), partition.firstRowIndex() + rowsRead, rows, vectors);
+        rowsRead += rows;
+        return batch;
+    }
+
+    @Override
+    public void update(ExecutionContext executionContext) {
+        if (reader == null) {
+            return;
+        }
+        executionContext.putInt(key(ROW_GROUP_KEY), reader.rowGroup());
+        executionContext.putLong(key(ROW_OFFSET_KEY), reader.rowOffsetInGroup());
+        executionContext.putLong(key(ROWS_READ_KEY), rowsRead);
+    }
+
+    @Override
+    public void close() {
+        MDC.remove("partition");
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                throw new ItemStreamException("Cannot close " + fileUri() + ": " + e.getMessage(), e);
+            } finally {
+                reader = null;
+            }
+        }
+    }
+
+    private String fileUri() {
+        return plan.files().get(partition.file()).uri();
+    }
+
+    private String key(String suffix) {
+        return name + "." + suffix;
+    }
+}

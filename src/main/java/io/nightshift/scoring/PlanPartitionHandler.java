@@ -1,0 +1,36 @@
+package io.nightshift.scoring;
+
+import java.util.Collection;
+import org.springframework.batch.core.partition.PartitionHandler;
+import org.springframework.batch.core.partition.StepExecutionSplitter;
+import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+
+/**
+ * Runs a plan's partitions on local threads: as many partitions as the plan has, at most {@code threads} at once.
+ * On a relaunch the splitter hands back only partitions that did not complete, with their saved checkpoints.
+ */
+public final class PlanPartitionHandler implements PartitionHandler {
+
+    private final ScoringWorkerStep workerStep;
+    private final ScoringSteps steps;
+
+    public PlanPartitionHandler(ScoringWorkerStep workerStep, ScoringSteps steps) {
+        this.workerStep = workerStep;
+        this.steps = steps;
+    }
+
+    @Override
+    public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution managerStepExecution) throws Exception {
+        ScoringPlan plan = steps.plan(managerStepExecution.getJobExecution().getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
+        SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("score-" + plan.runKey().substring(0, 8) + "-");
+        executor.setConcurrencyLimit(plan.settings().threads());
+        TaskExecutorPartitionHandler delegate = new TaskExecutorPartitionHandler();
+        delegate.setStep(workerStep);
+        delegate.setTaskExecutor(executor);
+        delegate.setGridSize(plan.partitions().size());
+        delegate.afterPropertiesSet();
+        return delegate.handle(splitter, managerStepExecution);
+    }
+}

@@ -1,0 +1,10 @@
+package io.nightshift.scoring;
+
+import io.nightshift.parquet.ColumnVector;
+
+/**
+ * Up to one batch of input rows, columnar: one vector per planned column (id, passthrough, features).
+ * {@code firstRowIndex} is the index of the first row within its file, for reject reports.
+ */
+record RowBatch(int partition, String fileUri, long firstRowIndex, int rows, ColumnVector[] columns) {
+}

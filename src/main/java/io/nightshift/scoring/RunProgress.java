@@ -1,0 +1,64 @@
+package io.nightshift.scoring;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Rows done of a run, shared by its partitions and read by the progress reporter. Rows already committed by an
+ * earlier attempt count as done but not towards this attempt's rate, so a relaunch shows an honest rows/s and ETA.
+ */
+public final class RunProgress {
+
+    private final long totalRows;
+    private final long startNanos = System.nanoTime();
+    private final AtomicLong committedBefore = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+
+    public RunProgress(long totalRows) {
+        this.totalRows = totalRows;
+    }
+
+    void addCommitted(long rows) {
+        committedBefore.addAndGet(rows);
+    }
+
+    void addWritten(long rows, long rejectedRows) {
+        written.addAndGet(rows);
+        rejected.addAndGet(rejectedRows);
+    }
+
+    public long totalRows() {
+        return totalRows;
+    }
+
+    public long rowsDone() {
+        return committedBefore.get() + written.get();
+    }
+
+    public long rowsThisAttempt() {
+        return written.get();
+    }
+
+    public long rowsRejectedThisAttempt() {
+        return rejected.get();
+    }
+
+    public Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    public double rowsPerSecond() {
+        double seconds = elapsed().toNanos() / 1e9;
+        return seconds <= 0 ? 0 : written.get() / seconds;
+    }
+
+    /** Estimated time to finish at the current rate, or null before there is a rate. */
+    public Duration eta() {
+        double rate = rowsPerSecond();
+        if (rate <= 0) {
+            return null;
+        }
+        return Duration.ofSeconds((long) Math.ceil(Math.max(0, totalRows - rowsDone()) / rate));
+    }
+}

@@ -1,0 +1,264 @@
+package io.nightshift.scoring;
+
+import io.nightshift.commit.Manifest;
+import io.nightshift.commit.OutputCommitter;
+import io.nightshift.model.LoadedModel;
+import io.nightshift.model.ModelArtifact;
+import io.nightshift.model.ModelException;
+import io.nightshift.model.ModelResolver;
+import io.nightshift.model.ModelSpec;
+import io.nightshift.parquet.ColumnInfo;
+import io.nightshift.parquet.ColumnKind;
+import io.nightshift.parquet.ParquetFileInfo;
+import io.nightshift.storage.Storage;
+import io.nightshift.storage.StorageFile;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns settings into a {@link ScoringPlan}: checks the model and output before a run exists ({@link #preflight}),
+ * then lists and inspects every input file, checks their schemas agree and hold the needed columns with usable
+ * types, and splits the work into partitions of whole row groups ({@link #plan}).
+ */
+public final class ScoringPlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(ScoringPlanner.class);
+
+    private final Storage storage;
+    private final ModelResolver models;
+    private final LoadedModels loadedModels;
+    private final OutputCommitter committer;
+
+    public ScoringPlanner(Storage storage, ModelResolver models, LoadedModels loadedModels, OutputCommitter committer) {
+        this.storage = storage;
+        this.models = models;
+        this.loadedModels = loadedModels;
+        this.committer = committer;
+    }
+
+    /** Problems a user fixes in the command or job spec: missing/corrupt model, committed or unwritable output. */
+    public ModelArtifact preflight(ScoringSettings settings) {
+        ModelArtifact artifact;
+        try {
+            artifact = models.resolve(settings.model());
+        } catch (ModelException e) {
+            throw new ScoringException(ScoringException.Kind.CONFIGURATION, e.getMessage(), e);
+        }
+        String output = storage.normalize(settings.output());
+        try {
+            Optional<Manifest> committed = committer.committed(output);
+            if (committed.isPresent() && !settings.overwrite()) {
+                throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Output " + output
+                        + " already holds a committed result (run " + committed.get().runId() + ", " + committed.get().jobName()
+                        + ", committed " + committed.get().committedAt() + "). Choose another output location, or pass --overwrite "
+                        + "(overwrite: true in a job spec) to replace it.");
+            }
+            storage.checkWritable(output);
+            storage.checkWritable(rejectsUri(settings, output));
+        } catch (IOException e) {
+            throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot write to output " + output + ": "
+                    + e.getMessage() + ". Check the location exists and this process may write there.", e);
+        }
+        return artifact;
+    }
+
+    public ScoringPlan plan(String runKey, ScoringSettings settings) {
+        ModelArtifact artifact = preflight(settings);
+        String output = storage.normalize(settings.output());
+        String rejects = rejectsUri(settings, output);
+        List<StorageFile> listed;
+        try {
+            listed = storage.list(settings.input());
+        } catch (IOException e) {
+            throw runError("Cannot list input " + settings.input() + ": " + e.getMessage(), e);
+        }
+        if (listed.isEmpty()) {
+            throw runError("No input files match " + settings.input() + ". Check the path or glob (directories are listed "
+                    + "one level deep; names starting with _ or . are skipped).", null);
+        }
+        List<ParquetFileInfo> infos = new ArrayList<>();
+        for (StorageFile file : listed) {
+            try {
+                infos.add(ParquetFileInfo.read(storage, file.uri()));
+            } catch (IOException e) {
+                throw runError("Cannot score " + file.uri() + ": " + stripPrefix(e.getMessage(), file.uri())
+                        + ". Fix or remove the file, then relaunch.", e);
+            }
+        }
+        ParquetFileInfo first = infos.getFirst();
+        List<ModelSpec.FeatureSpec> features = features(settings, artifact, first);
+        List<PlannedColumnCheck> checks = new ArrayList<>();
+        checks.add(new PlannedColumnCheck(settings.idColumn(), "id column", false));
+        for (String passthrough : settings.passthrough()) {
+            checks.add(new PlannedColumnCheck(passthrough, "passthrough column", false));
+        }
+        for (ModelSpec.FeatureSpec feature : features) {
+            checks.add(new PlannedColumnCheck(feature.name(), "feature column", true));
+        }
+        List<ScoringPlan.PlannedColumn> columns = new ArrayList<>();
+        for (PlannedColumnCheck check : checks) {
+            columns.add(checkColumn(first, check));
+        }
+        for (ParquetFileInfo info : infos.subList(1, infos.size())) {
+            for (int i = 0; i < checks.size(); i++) {
+                ScoringPlan.PlannedColumn expected = columns.get(i);
+                Optional<ColumnInfo> actual = info.column(expected.name());
+                if (actual.isEmpty()) {
+                    throw runError("Cannot score " + info.uri() + ": " + checks.get(i).role() + " '" + expected.name()
+                            + "' is missing, but " + first.uri() + " has it. All input files of a run must share one schema.", null);
+                }
+                if (!actual.get().parquetType().equals(expected.parquetType())) {
+                    throw runError("Cannot score " + info.uri() + ": column '" + expected.name() + "' is "
+                            + actual.get().parquetType() + " but " + expected.parquetType() + " in " + first.uri()
+                            + ". All input files of a run must share one schema.", null);
+                }
+            }
+        }
+        long totalRows = infos.stream().mapToLong(ParquetFileInfo::rowCount).sum();
+        if (totalRows == 0) {
+            throw runError("Input " + settings.input() + " holds no rows (" + infos.size() + " file(s), all empty); nothing to score.", null);
+        }
+        LoadedModel model;
+        try {
+            model = loadedModels.get(artifact, features, settings);
+        } catch (ModelException e) {
+            throw new ScoringException(ScoringException.Kind.CONFIGURATION, e.getMessage(), e);
+        }
+        List<String> outputColumns = model.outputColumns();
+        for (String outputColumn : outputColumns) {
+            if (outputColumn.equals(settings.idColumn()) || settings.passthrough().contains(outputColumn)) {
+                throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Model output column '" + outputColumn
+                        + "' has the same name as an input column copied to the output; rename it in model.yaml (outputs.columns).");
+            }
+        }
+        if (settings.overwrite()) {
+            removePreviousResult(output, rejects);
+        }
+        List<ScoringPlan.PlannedFile> files = new ArrayList<>();
+        for (ParquetFileInfo info : infos) {
+            files.add(new ScoringPlan.PlannedFile(info.uri(), info.sizeBytes(), info.rowCount(), info.rowGroupRows()));
+        }
+        List<ScoringPlan.PlannedPartition> partitions = partition(files, totalRows, settings);
+        ScoringPlan plan = new ScoringPlan(runKey, settings, output, rejects,
+                new ScoringPlan.PlannedModel(artifact.location(), artifact.name(), artifact.version(), artifact.sha256()),
+                columns, 1 + settings.passthrough().size(), outputColumns, files, partitions, totalRows);
+        log.info("Planned {} rows in {} file(s) as {} partition(s); model {}", totalRows, files.size(), partitions.size(),
+                artifact.describe());
+        return plan;
+    }
+
+    /** The features a model gets: its spec's list, the job's list, a prefix, or every numeric non-id column. */
+    static List<ModelSpec.FeatureSpec> features(ScoringSettings settings, ModelArtifact artifact, ParquetFileInfo first) {
+        List<ModelSpec.FeatureSpec> fromModel = artifact.spec().features();
+        if (!fromModel.isEmpty()) {
+            if (!settings.features().isEmpty() && !settings.features().equals(artifact.spec().featureNames())) {
+                throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Features " + settings.features()
+                        + " differ from the ones model " + artifact.describe() + " lists in model.yaml " + artifact.spec().featureNames()
+                        + ". Leave --features out: the model's list (with its preprocessing) is used.");
+            }
+            return fromModel;
+        }
+        List<String> names;
+        if (!settings.features().isEmpty()) {
+            names = settings.features();
+        } else if (settings.featurePrefix() != null) {
+            names = first.columns().stream().map(ColumnInfo::name).filter(name -> name.startsWith(settings.featurePrefix())).toList();
+            if (names.isEmpty()) {
+                throw new ScoringException(ScoringException.Kind.RUN, "No column of " + first.uri() + " starts with feature prefix '"
+                        + settings.featurePrefix() + "'; columns are " + first.columns().stream().map(ColumnInfo::name).toList());
+            }
+        } else {
+            names = first.columns().stream()
+                    .filter(column -> column.isNumeric() && !column.name().equals(settings.idColumn())
+                            && !settings.passthrough().contains(column.name()))
+                    .map(ColumnInfo::name)
+                    .toList();
+        }
+        return names.stream().map(ModelSpec.FeatureSpec::plain).toList();
+    }
+
+    private record PlannedColumnCheck(String name, String role, boolean numeric) {
+    }
+
+    private static ScoringPlan.PlannedColumn checkColumn(ParquetFileInfo file, PlannedColumnCheck check) {
+        Optional<ColumnInfo> column = file.column(check.name());
+        if (column.isEmpty()) {
+            throw runError("Cannot score " + file.uri() + ": " + check.role() + " '" + check.name() + "' is missing; columns are "
+                    + file.columns().stream().map(ColumnInfo::name).toList() + ". Check --features/--id-column or the model's features.", null);
+        }
+        ColumnInfo info = column.get();
+        if (info.kind() == ColumnKind.OTHER) {
+            throw runError("Cannot score " + file.uri() + ": " + check.role() + " '" + check.name() + "' has type " + info.parquetType()
+                    + ", which Nightshift cannot read (nested, repeated or decimal).", null);
+        }
+        if (check.numeric() && !info.isNumeric()) {
+            throw runError("Cannot score " + file.uri() + ": feature column '" + check.name() + "' is " + info.parquetType()
+                    + "; features must be numeric (boolean, int32, int64, float or double). Convert it upstream or drop it from the features.", null);
+        }
+        return new ScoringPlan.PlannedColumn(info.name(), info.kind().name(), info.parquetType());
+    }
+
+    /**
+     * Splits files into partitions of whole row groups, each about {@code totalRows / (2 × threads)} rows (at least
+     * one commit interval) so every thread gets work and a partition stays minutes long on big inputs.
+     */
+    static List<ScoringPlan.PlannedPartition> partition(List<ScoringPlan.PlannedFile> files, long totalRows, ScoringSettings settings) {
+        long target = Math.max(settings.commitInterval(), Math.min(5_000_000L, ceilDiv(totalRows, 2L * settings.threads())));
+        List<ScoringPlan.PlannedPartition> partitions = new ArrayList<>();
+        for (int file = 0; file < files.size(); file++) {
+            List<Long> groups = files.get(file).rowGroupRows();
+            int start = 0;
+            long rows = 0;
+            long rowIndex = 0;
+            long startRowIndex = 0;
+            for (int group = 0; group < groups.size(); group++) {
+                if (rows == 0) {
+                    start = group;
+                    startRowIndex = rowIndex;
+                }
+                rows += groups.get(group);
+                rowIndex += groups.get(group);
+                if (rows >= target || group == groups.size() - 1) {
+                    if (rows > 0) {
+                        partitions.add(new ScoringPlan.PlannedPartition(partitions.size(), file, start, group + 1, startRowIndex, rows));
+                    }
+                    rows = 0;
+                }
+            }
+        }
+        return partitions;
+    }
+
+    private void removePreviousResult(String output, String rejects) {
+        try {
+            Optional<Manifest> previous = committer.committed(output);
+            if (previous.isPresent()) {
+                log.warn("Overwriting the committed result of run {} at {}", previous.get().runId(), output);
+                committer.removeCommitted(output, rejects, previous.get());
+            }
+        } catch (IOException e) {
+            throw runError("Cannot remove the previous result at " + output + " for --overwrite: " + e.getMessage(), e);
+        }
+    }
+
+    String rejectsUri(ScoringSettings settings, String output) {
+        return settings.rejects() != null ? storage.normalize(settings.rejects()) : storage.resolve(output, "_rejects");
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    private static String stripPrefix(String message, String uri) {
+        String prefix = "Cannot read " + uri + ": ";
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    private static ScoringException runError(String message, Throwable cause) {
+        return new ScoringException(ScoringException.Kind.RUN, message, cause);
+    }
+}

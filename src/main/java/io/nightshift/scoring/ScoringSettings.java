@@ -1,0 +1,93 @@
+package io.nightshift.scoring;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * What one scoring run is asked to do: the options of {@code nightshift score} and the body of a job spec.
+ * Validated here so that a bad value fails before a run exists, with the option's name in the message.
+ *
+ * @param model           a {@code .onnx} file or a model directory ({@code model.onnx} + {@code model.yaml})
+ * @param input           a file, directory or glob of Parquet files
+ * @param output          the directory that receives part files, {@code _manifest.json} and {@code _SUCCESS}
+ * @param rejects         where rejected rows go; null means {@code <output>/_rejects}
+ * @param idColumn        the column that identifies a row in the output and in rejects
+ * @param features        feature columns in model order; empty means the model's list, or all numeric non-id columns
+ * @param featurePrefix   alternatively, every column whose name starts with this prefix, in file order
+ * @param passthrough     extra input columns copied to the output unchanged
+ * @param batchSize       rows per inference call
+ * @param commitInterval  rows per checkpoint (rounded up to whole batches): the most a crash can cost
+ * @param threads         partitions scored at once in this process
+ * @param maxRejectFraction the run fails when more than this share of rows is rejected
+ * @param overwrite       replace a committed result at the output location
+ * @param device          cpu or gpu
+ */
+public record ScoringSettings(
+        String model,
+        String input,
+        String output,
+        String rejects,
+        String idColumn,
+        List<String> features,
+        String featurePrefix,
+        List<String> passthrough,
+        int batchSize,
+        int commitInterval,
+        int threads,
+        double maxRejectFraction,
+        boolean overwrite,
+        String device) {
+
+    public static final int DEFAULT_BATCH_SIZE = 4096;
+    public static final int DEFAULT_COMMIT_INTERVAL = 100_000;
+    public static final double DEFAULT_MAX_REJECT_FRACTION = 0.01;
+
+    public ScoringSettings {
+        requireSetting(model, "model");
+        requireSetting(input, "input");
+        requireSetting(output, "output");
+        requireSetting(idColumn, "id-column");
+        features = List.copyOf(requireNonNull(features, "features is null"));
+        passthrough = List.copyOf(requireNonNull(passthrough, "passthrough is null"));
+        if (!features.isEmpty() && featurePrefix != null) {
+            throw new IllegalArgumentException("Give either features or feature-prefix, not both");
+        }
+        if (batchSize < 1 || batchSize > 1_000_000) {
+            throw new IllegalArgumentException("batch-size must be between 1 and 1,000,000, was " + batchSize);
+        }
+        if (commitInterval < 1) {
+            throw new IllegalArgumentException("commit-interval must be at least 1 row, was " + commitInterval);
+        }
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("threads must be between 1 and 256, was " + threads);
+        }
+        if (!(maxRejectFraction >= 0 && maxRejectFraction <= 1)) {
+            throw new IllegalArgumentException("max-reject-fraction must be between 0 and 1, was " + maxRejectFraction);
+        }
+        device = device == null ? "cpu" : device;
+        if (!device.equals("cpu") && !device.equals("gpu")) {
+            throw new IllegalArgumentException("device must be cpu or gpu, was '" + device + "'");
+        }
+        if (passthrough.contains(idColumn)) {
+            throw new IllegalArgumentException("passthrough lists the id column '" + idColumn + "', which is always copied");
+        }
+    }
+
+    /** Rows per inference call, never more than a checkpoint holds. */
+    public int effectiveBatchSize() {
+        return Math.min(batchSize, commitInterval);
+    }
+
+    /** Batches per checkpoint: the chunk size of the scoring step. */
+    public int batchesPerCommit() {
+        int batch = effectiveBatchSize();
+        return Math.max(1, (commitInterval + batch - 1) / batch);
+    }
+
+    private static void requireSetting(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Missing setting '" + name + "'");
+        }
+    }
+}

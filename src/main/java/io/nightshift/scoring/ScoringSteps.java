@@ -1,0 +1,69 @@
+package io.nightshift.scoring;
+
+import io.nightshift.model.LoadedModel;
+import io.nightshift.model.ModelArtifact;
+import io.nightshift.model.ModelResolver;
+import io.nightshift.model.ModelSpec;
+import io.nightshift.parquet.WriterOptions;
+import io.nightshift.storage.Storage;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.batch.core.step.StepExecution;
+
+/**
+ * Builds the reader, processor and writer of one partition's step execution from the run's plan. Plans are parsed
+ * once per run and models loaded once per process; each partition gets its own reader, writer and predictor.
+ */
+public final class ScoringSteps {
+
+    public static final String READER_NAME = "partition-reader";
+    public static final String WRITER_NAME = "part-writer";
+
+    private final Storage storage;
+    private final ModelResolver models;
+    private final LoadedModels loadedModels;
+    private final WriterOptions writerOptions;
+    private final ConcurrentHashMap<String, ScoringPlan> plans = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, RunProgress> progress = new ConcurrentHashMap<>();
+
+    public ScoringSteps(Storage storage, ModelResolver models, LoadedModels loadedModels, WriterOptions writerOptions) {
+        this.storage = storage;
+        this.models = models;
+        this.loadedModels = loadedModels;
+        this.writerOptions = writerOptions;
+    }
+
+    public ScoringPlan plan(String planJson) {
+        ScoringPlan parsed = PlanCodec.plan(planJson);
+        return plans.computeIfAbsent(parsed.runKey(), key -> parsed);
+    }
+
+    /** The progress of a run in this process, created on first use. */
+    public RunProgress progress(ScoringPlan plan) {
+        return progress.computeIfAbsent(plan.runKey(), key -> new RunProgress(plan.totalRows()));
+    }
+
+    public void forget(String runKey) {
+        plans.remove(runKey);
+        progress.remove(runKey);
+    }
+
+    public PartitionReader reader(ScoringPlan plan, int partition) {
+        return new PartitionReader(READER_NAME, storage, plan, partition);
+    }
+
+    public ScoringProcessor processor(ScoringPlan plan) {
+        ModelArtifact artifact = models.resolveExpecting(plan.model().location(), plan.model().sha256());
+        List<ModelSpec.FeatureSpec> features = artifact.spec().features().isEmpty()
+                ? plan.featureNames().stream().map(ModelSpec.FeatureSpec::plain).toList()
+                : artifact.spec().features();
+        LoadedModel model = loadedModels.get(artifact, features, plan.settings());
+        return new ScoringProcessor(model, plan);
+    }
+
+    public PartWriter writer(ScoringPlan plan, int partition, StepExecution stepExecution) {
+        long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+        return new PartWriter(WRITER_NAME, storage, plan, partition, new PartNames(runId, stepExecution.getId()), writerOptions,
+                progress(plan));
+    }
+}

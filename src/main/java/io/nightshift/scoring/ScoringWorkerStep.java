@@ -1,0 +1,52 @@
+package io.nightshift.scoring;
+
+import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.item.ChunkOrientedStep;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The step one partition runs. Partitions run concurrently on one Step object, and each needs its own reader,
+ * predictor and writer sized by its run's settings, so every execution builds a fresh chunk-oriented step
+ * (cheap) instead of sharing stateful components through scoped proxies.
+ */
+public final class ScoringWorkerStep implements Step {
+
+    public static final String NAME = "score-partition";
+    public static final String PARTITION_INDEX_KEY = "partition.index";
+    public static final String PLAN_KEY = "nightshift.plan";
+
+    private final JobRepository jobRepository;
+    private final PlatformTransactionManager transactionManager;
+    private final ScoringSteps steps;
+
+    public ScoringWorkerStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, ScoringSteps steps) {
+        this.jobRepository = jobRepository;
+        this.transactionManager = transactionManager;
+        this.steps = steps;
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public void execute(StepExecution stepExecution) throws JobInterruptedException {
+        ScoringPlan plan = steps.plan(stepExecution.getJobExecution().getExecutionContext().getString(PLAN_KEY));
+        int partition = stepExecution.getExecutionContext().getInt(PARTITION_INDEX_KEY);
+        ScoringProcessor processor = steps.processor(plan);
+        ChunkOrientedStep<RowBatch, ScoredBatch> step = new StepBuilder(NAME, jobRepository)
+                .<RowBatch, ScoredBatch>chunk(plan.settings().batchesPerCommit())
+                .transactionManager(transactionManager)
+                .reader(steps.reader(plan, partition))
+                .processor(processor)
+                .writer(steps.writer(plan, partition, stepExecution))
+                .stream(processor)
+                .build();
+        step.execute(stepExecution);
+    }
+}

@@ -1,0 +1,181 @@
+package io.nightshift.storage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalStorageTests {
+
+    private final LocalStorage storage = new LocalStorage();
+
+    @TempDir
+    Path root;
+
+    @Test
+    void listingAFileReturnsJustThatFile() throws IOException {
+        Path file = write("in/part-0.parquet", "abc");
+
+        List<StorageFile> files = storage.list(file.toString());
+
+        assertThat(files).containsExactly(new StorageFile(file.toUri().toString(), 3));
+    }
+
+    @Test
+    void listingADirectoryReturnsItsDataFilesSortedAndSkipsUnderscoreAndDotFiles() throws IOException {
+        write("in/part-1.parquet", "1");
+        write("in/part-0.parquet", "0");
+        write("in/_SUCCESS", "");
+        write("in/.part-0.parquet.crc", "x");
+        write("in/nested/part-9.parquet", "9");
+
+        List<StorageFile> files = storage.list(root.resolve("in").toString());
+
+        assertThat(files).extracting(StorageFile::name).containsExactly("part-0.parquet", "part-1.parquet");
+    }
+
+    @Test
+    void aSingleStarGlobMatchesFilesInOneDirectoryLevelOnly() throws IOException {
+        write("in/a.parquet", "a");
+        write("in/b.csv", "b");
+        write("in/_c.parquet", "c");
+        write("in/nested/d.parquet", "d");
+
+        List<StorageFile> files = storage.list(root.resolve("in") + "/*.parquet");
+
+        assertThat(files).extracting(StorageFile::name).containsExactly("a.parquet");
+    }
+
+    @Test
+    void aDoubleStarGlobCrossesDirectoryLevels() throws IOException {
+        write("in/a.parquet", "a");
+        write("in/nested/d.parquet", "d");
+        write("in/nested/.d.parquet.crc", "x");
+
+        List<StorageFile> files = storage.list(root.resolve("in") + "/**.parquet");
+
+        assertThat(files).extracting(StorageFile::name).containsExactly("a.parquet", "d.parquet");
+    }
+
+    @Test
+    void listingAMissingLocationReturnsAnEmptyList() throws IOException {
+        assertThat(storage.list(root.resolve("missing").toString())).isEmpty();
+        assertThat(storage.list(root.resolve("missing") + "/*.parquet")).isEmpty();
+    }
+
+    @Test
+    void createFailsWhenTheFileAlreadyExists() throws IOException {
+        Path file = write("out/part-0.parquet", "old");
+
+        assertThatThrownBy(() -> storage.create(file.toString())).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(Files.readString(file)).isEqualTo("old");
+    }
+
+    @Test
+    void createWritesANewFileInMissingDirectories() throws IOException {
+        String uri = storage.resolve(root.toString(), "out/deep/part-0.parquet");
+
+        try (OutputStream out = storage.create(uri)) {
+            out.write("new".getBytes(UTF_8));
+        }
+
+        assertThat(storage.readAll(uri)).asString(UTF_8).isEqualTo("new");
+    }
+
+    @Test
+    void createIfAbsentCreatesTheFileWhenNothingIsThere() throws IOException {
+        String uri = root.resolve("manifest.json").toString();
+
+        boolean created = storage.createIfAbsent(uri, "first".getBytes(UTF_8));
+
+        assertThat(created).isTrue();
+        assertThat(storage.readAll(uri)).asString(UTF_8).isEqualTo("first");
+    }
+
+    @Test
+    void createIfAbsentReturnsFalseAndLeavesTheExistingContentAlone() throws IOException {
+        String uri = root.resolve("manifest.json").toString();
+        storage.createIfAbsent(uri, "first".getBytes(UTF_8));
+
+        boolean created = storage.createIfAbsent(uri, "second".getBytes(UTF_8));
+
+        assertThat(created).isFalse();
+        assertThat(storage.readAll(uri)).asString(UTF_8).isEqualTo("first");
+    }
+
+    @Test
+    void readingPastTheEndThrowsEofExceptionNamingTheFile() throws IOException {
+        Path file = write("data.bin", "0123456789");
+
+        try (RangeReader reader = storage.openForRead(file.toString())) {
+            assertThatThrownBy(() -> reader.readFully(8, new byte[4], 0, 4))
+                    .isInstanceOf(EOFException.class)
+                    .hasMessageContaining(file.toString());
+        }
+    }
+
+    @Test
+    void rangedReadsReturnTheBytesAtTheGivenOffset() throws IOException {
+        Path file = write("data.bin", "0123456789");
+        byte[] buffer = new byte[6];
+
+        try (RangeReader reader = storage.openForRead(file.toString())) {
+            reader.readFully(3, buffer, 1, 4);
+        }
+
+        assertThat(new String(buffer, 1, 4, UTF_8)).isEqualTo("3456");
+    }
+
+    @Test
+    void checkWritableFailsWhenAFileStandsWhereTheDirectoryShouldBe() throws IOException {
+        Path file = write("not-a-directory", "x");
+
+        assertThatThrownBy(() -> storage.checkWritable(file.toString()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void checkWritableFailsOnAReadOnlyDirectory() throws IOException {
+        Path directory = Files.createDirectory(root.resolve("read-only"));
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(directory), "running as root: permissions do not stop writes");
+
+            assertThatThrownBy(() -> storage.checkWritable(directory.toString()))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(directory.toString());
+        } finally {
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void checkWritableLeavesNothingBehind() throws IOException {
+        Path directory = Files.createDirectory(root.resolve("out"));
+
+        storage.checkWritable(directory.toString());
+
+        try (java.util.stream.Stream<Path> children = Files.list(directory)) {
+            assertThat(children).isEmpty();
+        }
+    }
+
+    private Path write(String relative, String content) throws IOException {
+        Path file = root.resolve(relative);
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, content);
+    }
+}
