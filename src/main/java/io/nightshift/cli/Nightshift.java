@@ -15,11 +15,15 @@ public final class Nightshift implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs one command and returns its exit code (0 success, 1 run failed or stopped, 2 usage or configuration). */
+    public static int execute(String... args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        int exitCode = new CommandLine(new Nightshift())
+        return new CommandLine(new Nightshift())
                 .setExecutionExceptionHandler(new ErrorHandler())
                 .execute(args);
-        System.exit(exitCode);
     }
 
     @Override

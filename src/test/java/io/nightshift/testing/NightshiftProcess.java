@@ -1,0 +1,103 @@
+package io.nightshift.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real application ({@code target/nightshift.jar}) as a child process, for tests that kill it, signal it or
+ * check its exit codes. Its state lives under {@code home}; its output goes to a log file the test can read.
+ */
+public final class NightshiftProcess {
+
+    private final Path home;
+    private final Map<String, String> environment;
+    private Process process;
+    private Path log;
+    private int launches;
+
+    public NightshiftProcess(Path home, Map<String, String> environment) {
+        this.home = home;
+        this.environment = Map.copyOf(environment);
+    }
+
+    public static Path jar() {
+        String jar = System.getProperty("nightshift.jar", "target/nightshift.jar");
+        Path path = Path.of(jar);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException("No " + path + ": integration tests run after `package` (./mvnw verify)");
+        }
+        return path;
+    }
+
+    /** Starts {@code nightshift ARGS...} without waiting. */
+    public NightshiftProcess start(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("--sun-misc-unsafe-memory-access=allow");
+        command.add("-Xmx512m");
+        command.add("-Dai.djl.offline=true");
+        command.add("-jar");
+        command.add(jar().toAbsolutePath().toString());
+        command.addAll(List.of(arguments));
+        Files.createDirectories(home);
+        log = home.resolve("process-" + (++launches) + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("NIGHTSHIFT_HOME", home.resolve("var").toString());
+        builder.environment().put("CI", "true");
+        builder.environment().putAll(environment);
+        process = builder.start();
+        return this;
+    }
+
+    /** Runs {@code nightshift ARGS...} to the end and returns its exit code. */
+    public int run(String... arguments) throws IOException, InterruptedException {
+        start(arguments);
+        return waitFor(300);
+    }
+
+    public int waitFor(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("nightshift did not finish in " + seconds + " s; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no finally block, no flush. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, as Kubernetes sends on a spot interruption. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Everything the last launch printed so far. */
+    public String output() {
+        try {
+            return log == null || !Files.exists(log) ? "" : Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+}
