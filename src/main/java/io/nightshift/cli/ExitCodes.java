@@ -5,7 +5,7 @@ final class ExitCodes {
     static final int SUCCESS = 0;
     /** The run failed or was stopped; it can be relaunched. */
     static final int FAILED = 1;
-    /** Bad usage or configuration; nothing ran. */
+    /** Bad usage or configuration (found before or while planning a run); nothing was scored. */
     static final int USAGE = 2;
 
     private ExitCodes() {

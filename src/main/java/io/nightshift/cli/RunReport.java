@@ -29,7 +29,9 @@ final class RunReport {
         if (outcome.failure() != null) {
             out.printf("  reason        %s%n", outcome.failure());
         }
-        if (!outcome.completed()) {
+        if (outcome.configurationError()) {
+            out.printf("  fix the command, job spec or model and start a new run (relaunching run %d cannot help)%n", outcome.runId());
+        } else if (!outcome.completed()) {
             out.printf("  relaunch with: nightshift relaunch %d%n", outcome.runId());
         }
     }

@@ -81,8 +81,9 @@ public final class OutputCommitter {
         if (!storage.createIfAbsent(manifestUri, content)) {
             Manifest existing = parse(storage.readAll(manifestUri), manifestUri);
             if (!existing.runKey().equals(manifest.runKey())) {
-                throw new CommitConflictException("Cannot commit manifest " + manifestUri + ": it already holds the result of run "
-                        + existing.runId() + " (" + existing.jobName() + ", committed " + existing.committedAt()
+                throw new CommitConflictException("Cannot commit manifest " + manifestUri + " for run " + manifest.runId() + " ("
+                        + manifest.jobName() + "): it already holds the result of run " + existing.runId() + " ("
+                        + existing.jobName() + ", committed " + existing.committedAt()
                         + "). Score into another location, or relaunch with --overwrite.");
             }
         }

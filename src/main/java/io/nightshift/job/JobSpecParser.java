@@ -92,20 +92,26 @@ public final class JobSpecParser {
                         + SCHEDULE_KEYS.stream().sorted().toList());
             }
         }
-        String cron = string(map, "cron", source, true);
-        return new JobSpec.Schedule(cron, string(map, "timezone", source, false), integer(map, "max-attempts", 1, source));
+        // Settings inside the block are named with it ("schedule.cron"), so the message points at the right line.
+        String cron = string(map, "cron", "schedule.", source, true);
+        return new JobSpec.Schedule(cron, string(map, "timezone", "schedule.", source, false),
+                integer(map, "max-attempts", "schedule.", 1, source));
     }
 
     private static String string(Map<?, ?> map, String key, String source, boolean required) {
+        return string(map, key, "", source, required);
+    }
+
+    private static String string(Map<?, ?> map, String key, String prefix, String source, boolean required) {
         Object value = map.get(key);
         if (value == null) {
             if (required) {
-                throw new JobSpecException("Cannot read job spec " + source + ": '" + key + "' is missing");
+                throw new JobSpecException("Cannot read job spec " + source + ": '" + prefix + key + "' is missing");
             }
             return null;
         }
         if (value instanceof Map<?, ?> || value instanceof List<?>) {
-            throw new JobSpecException("Cannot read job spec " + source + ": '" + key + "' must be a single value");
+            throw new JobSpecException("Cannot read job spec " + source + ": '" + prefix + key + "' must be a single value");
         }
         return String.valueOf(value);
     }
@@ -129,6 +135,10 @@ public final class JobSpecParser {
     }
 
     private static int integer(Map<?, ?> map, String key, int fallback, String source) {
+        return integer(map, key, "", fallback, source);
+    }
+
+    private static int integer(Map<?, ?> map, String key, String prefix, int fallback, String source) {
         Object value = map.get(key);
         if (value == null) {
             return fallback;
@@ -139,7 +149,8 @@ public final class JobSpecParser {
         try {
             return Integer.parseInt(String.valueOf(value).replace("_", ""));
         } catch (NumberFormatException e) {
-            throw new JobSpecException("Cannot read job spec " + source + ": '" + key + "' must be a whole number, was '" + value + "'");
+            throw new JobSpecException("Cannot read job spec " + source + ": '" + prefix + key + "' must be a whole number, was '"
+                    + value + "'");
         }
     }
 

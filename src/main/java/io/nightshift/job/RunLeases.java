@@ -67,6 +67,11 @@ public final class RunLeases implements AutoCloseable {
         jdbc.update("DELETE FROM NS_RUN_LEASE WHERE JOB_EXECUTION_ID = ?", jobExecutionId);
     }
 
+    /** Executions this process holds leases for: the ones it is running. */
+    java.util.Set<Long> held() {
+        return java.util.Set.copyOf(held.keySet());
+    }
+
     /** The owner of an execution, or empty if it holds no lease (it ended, or died before taking one). */
     java.util.Optional<Owner> owner(long jobExecutionId) {
         List<Owner> owners = jdbc.query("SELECT OWNER_HOST, OWNER_PID, HEARTBEAT_AT FROM NS_RUN_LEASE WHERE JOB_EXECUTION_ID = ?",

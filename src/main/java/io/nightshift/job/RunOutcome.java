@@ -6,9 +6,13 @@ import java.time.Duration;
 /**
  * How one execution of a run ended: status, the first failure's message (what and why), and for a completed run
  * its summary and output location.
+ *
+ * @param configurationError the run failed on a problem in its command, job spec or model found while planning it
+ *        (e.g. a corrupt model, or a model whose input width differs from the features): nothing was scored, and
+ *        relaunching the same run cannot help
  */
-public record RunOutcome(long runId, long executionId, String status, String failure, RunCommit.Summary summary, String output,
-        Duration elapsed) {
+public record RunOutcome(long runId, long executionId, String status, String failure, boolean configurationError,
+        RunCommit.Summary summary, String output, Duration elapsed) {
 
     public boolean completed() {
         return "COMPLETED".equals(status);

@@ -119,9 +119,9 @@ public final class Runs {
         }
     }
 
-    /** Ids of executions of the scoring job running in this JVM or elsewhere (as the job repository sees it). */
-    public List<Long> runningExecutions() {
-        return jobRepository.findRunningJobExecutions(ScoringJobConfiguration.JOB_NAME).stream().map(JobExecution::getId).toList();
+    /** Asks every execution this process is running to stop after its current chunk (SIGTERM, spot notice). */
+    public void stopRunsOfThisProcess() {
+        leases.held().forEach(this::stop);
     }
 
     /** One line per run, newest first. */
@@ -204,7 +204,19 @@ public final class Runs {
         Duration elapsed = execution.getStartTime() == null || execution.getEndTime() == null ? Duration.ZERO
                 : Duration.between(execution.getStartTime(), execution.getEndTime());
         return new RunOutcome(execution.getJobInstance().getInstanceId(), execution.getId(), execution.getStatus().name(),
-                failure(execution), summary, output, elapsed);
+                failure(execution), configurationError(execution), summary, output, elapsed);
+    }
+
+    /** Whether the failure {@link #failure} reports is a configuration problem: the user fixes settings, not input. */
+    static boolean configurationError(JobExecution execution) {
+        for (Throwable failure : execution.getAllFailureExceptions()) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ScoringException scoring) {
+                    return scoring.kind() == ScoringException.Kind.CONFIGURATION;
+                }
+            }
+        }
+        return false;
     }
 
     /** The most useful failure message of an execution: ours (what and why) if any, else the root cause's. */

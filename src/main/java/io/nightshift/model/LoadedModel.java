@@ -192,13 +192,22 @@ public final class LoadedModel implements AutoCloseable {
                 return new Probe(inputName, names, widths);
             }
         } catch (OrtException e) {
-            throw new ModelException("Cannot load model " + name + ": " + e.getMessage().replace('\n', ' ')
-                    + ". Is it a complete, valid ONNX model with one float input [rows, features]?", e);
+            throw new ModelException("Cannot load model " + name + ": " + sentence(e.getMessage())
+                    + " Is it a complete, valid ONNX model with one float input [rows, features]?", e);
         }
     }
 
     private static Device device(InferenceOptions options) {
         return options.device() == InferenceOptions.Device.GPU ? Device.gpu() : Device.cpu();
+    }
+
+    /** ONNX Runtime's message as one sentence: single line, one final period. */
+    private static String sentence(String message) {
+        String line = message == null ? "unknown error" : message.replace('\n', ' ').trim();
+        while (line.endsWith(".")) {
+            line = line.substring(0, line.length() - 1);
+        }
+        return line + ".";
     }
 
     static String rootMessage(Throwable error) {

@@ -92,6 +92,11 @@ final class ModelSpecParser {
         }
         float mean = number(map.get("mean"), 0f, source, path + ".mean");
         float scale = number(map.get("scale"), 1f, source, path + ".scale");
+        // An empty "fill:" must not silently mean 0: that would score rows the author expected to be rejected.
+        if (map.containsKey("fill") && map.get("fill") == null) {
+            throw new ModelException("Cannot read " + source + ": '" + path + ".fill' is empty; give a number, or leave "
+                    + "fill out to reject rows where the feature is null or NaN");
+        }
         Float fill = map.containsKey("fill") ? number(map.get("fill"), 0f, source, path + ".fill") : null;
         try {
             return new ModelSpec.FeatureSpec(name, mean, scale, fill);

@@ -85,8 +85,8 @@ public final class ScoringPlanner {
             try {
                 infos.add(ParquetFileInfo.read(storage, file.uri()));
             } catch (IOException e) {
-                throw runError("Cannot score " + file.uri() + ": " + stripPrefix(e.getMessage(), file.uri())
-                        + ". Fix or remove the file, then relaunch.", e);
+                throw runError("Cannot score " + file.uri() + ": " + sentence(stripPrefix(e.getMessage(), file.uri()))
+                        + " Fix or remove the file, then relaunch.", e);
             }
         }
         ParquetFileInfo first = infos.getFirst();
@@ -256,6 +256,11 @@ public final class ScoringPlanner {
     private static String stripPrefix(String message, String uri) {
         String prefix = "Cannot read " + uri + ": ";
         return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    /** Ends a message from elsewhere as a sentence, without doubling its own punctuation ("complete?." reads badly). */
+    private static String sentence(String message) {
+        return message != null && (message.endsWith(".") || message.endsWith("?") || message.endsWith("!")) ? message : message + ".";
     }
 
     private static ScoringException runError(String message, Throwable cause) {

@@ -2,7 +2,9 @@ package io.nightshift.scoring;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one scoring run is asked to do: the options of {@code nightshift score} and the body of a job spec.
@@ -69,6 +71,8 @@ public record ScoringSettings(
         if (!device.equals("cpu") && !device.equals("gpu")) {
             throw new IllegalArgumentException("device must be cpu or gpu, was '" + device + "'");
         }
+        requireDistinct(features, "features");
+        requireDistinct(passthrough, "passthrough");
         if (passthrough.contains(idColumn)) {
             throw new IllegalArgumentException("passthrough lists the id column '" + idColumn + "', which is always copied");
         }
@@ -83,6 +87,16 @@ public record ScoringSettings(
     public int batchesPerCommit() {
         int batch = effectiveBatchSize();
         return Math.max(1, (commitInterval + batch - 1) / batch);
+    }
+
+    /** A column listed twice would only fail when the first partition opens its reader, after the run exists. */
+    private static void requireDistinct(List<String> columns, String name) {
+        Set<String> seen = new HashSet<>();
+        for (String column : columns) {
+            if (!seen.add(column)) {
+                throw new IllegalArgumentException(name + " lists '" + column + "' twice");
+            }
+        }
     }
 
     private static void requireSetting(String value, String name) {

@@ -93,6 +93,35 @@ class ScoringCrashRecoveryIntegrationTests {
                 actual.scores().size() + actual.rejects().size());
     }
 
+    @Test
+    void runStoppedBySigtermFinishesItsChunkExitsOneAndCompletesOnRelaunch() throws Exception {
+        // given: a run well under way
+        Path output = workspace.resolve("terminated-output");
+        NightshiftProcess process = new NightshiftProcess(workspace.resolve("terminate-home"), Map.of());
+        process.start(scoreArguments(output));
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (process.isAlive() && partFiles(output) < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(process.isAlive()).as("still running after 3 parts:\n" + process.output()).isTrue();
+
+        // when: it receives SIGTERM, as a pod does on a spot interruption
+        process.terminate();
+        int stoppedExitCode = process.waitFor(120);
+
+        // then: it stops cleanly (exit 1, STOPPED, relaunchable) and a relaunch completes the same output
+        assertThat(stoppedExitCode).as(process.output()).isEqualTo(1);
+        long runId = runId(process.output());
+        assertThat(process.run("status", Long.toString(runId))).isZero();
+        assertThat(process.output()).contains("STOPPED");
+        assertThat(Files.exists(output.resolve("_SUCCESS"))).isFalse();
+        assertThat(process.run("relaunch", Long.toString(runId))).as(process.output()).isZero();
+        CommittedOutput actual = ScoringFixtures.read(output, "score");
+        assertThat(actual.duplicates()).isZero();
+        assertThat(actual.scores().size() + actual.rejects().size()).isEqualTo((int) (FILES * ROWS_PER_FILE));
+        assertThat(actual.files()).isEqualTo(ScoringFixtures.expectedFiles(actual.manifest()));
+    }
+
     /**
      * Kills the process at a random point: a random delay after start (often during start-up or planning), or once
      * a random number of part files exist (mid-run, between or inside chunks). Returns false if it finished first.

@@ -1,0 +1,139 @@
+package io.nightshift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * {@link NightshiftProperties} as Spring Boot binds it: every property maps from its documented key, every default
+ * is the documented one, and {@code config/application.yaml} documents exactly the properties that exist.
+ */
+class NightshiftPropertiesTests {
+
+    private static final Path APPLICATION_YAML = Path.of("config", "application.yaml");
+
+    @Test
+    void everyPropertyBindsFromItsKey() {
+        // given
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("nightshift.home", "/srv/nightshift");
+        settings.put("nightshift.progress-interval", "30s");
+        settings.put("nightshift.lease.heartbeat", "3s");
+        settings.put("nightshift.lease.timeout", "2m");
+        settings.put("nightshift.s3.region", "eu-central-1");
+        settings.put("nightshift.s3.endpoint", "http://127.0.0.1:9000");
+        settings.put("nightshift.s3.path-style", "true");
+        settings.put("nightshift.s3.max-attempts", "4");
+        settings.put("nightshift.s3.multipart-threshold", "128MB");
+        settings.put("nightshift.s3.part-size", "32MB");
+        settings.put("nightshift.output.row-group-size", "16MB");
+        settings.put("nightshift.output.page-size", "256KB");
+        settings.put("nightshift.output.codec", "zstd");
+
+        // when
+        NightshiftProperties properties = bind(settings);
+
+        // then
+        assertThat(properties).isEqualTo(new NightshiftProperties(
+                Path.of("/srv/nightshift"),
+                Duration.ofSeconds(30),
+                new NightshiftProperties.Lease(Duration.ofSeconds(3), Duration.ofMinutes(2)),
+                new NightshiftProperties.S3("eu-central-1", "http://127.0.0.1:9000", true, 4, DataSize.ofMegabytes(128),
+                        DataSize.ofMegabytes(32)),
+                new NightshiftProperties.Output(DataSize.ofMegabytes(16), DataSize.ofKilobytes(256), "zstd")));
+        assertThat(leafProperties(NightshiftProperties.class, "")).as("properties this test sets")
+                .isEqualTo(new TreeSet<>(settings.keySet().stream().map(key -> key.substring("nightshift.".length())).toList()));
+    }
+
+    @Test
+    void everyPropertyHasItsDocumentedDefault() {
+        // when
+        NightshiftProperties properties = bind(Map.of());
+
+        // then
+        assertThat(properties).isEqualTo(new NightshiftProperties(
+                // "./var" as Spring Boot converts it: the same relative directory, normalised
+                Path.of("var"),
+                Duration.ofSeconds(5),
+                new NightshiftProperties.Lease(Duration.ofSeconds(10), Duration.ofSeconds(60)),
+                new NightshiftProperties.S3("us-east-1", null, false, 10, DataSize.ofMegabytes(64), DataSize.ofMegabytes(16)),
+                new NightshiftProperties.Output(DataSize.ofMegabytes(64), DataSize.ofMegabytes(1), "snappy")));
+    }
+
+    @Test
+    void applicationYamlDocumentsEveryPropertyAndNoOther() throws IOException {
+        // given
+        Map<String, Object> documented = nightshiftSection();
+
+        // when
+        TreeSet<String> documentedKeys = new TreeSet<>(flatten(documented, "").keySet());
+
+        // then
+        assertThat(documentedKeys).isEqualTo(leafProperties(NightshiftProperties.class, ""));
+    }
+
+    @Test
+    void applicationYamlShowsTheDefaults() throws IOException {
+        // given
+        Map<String, String> settings = new LinkedHashMap<>();
+        flatten(nightshiftSection(), "").forEach((key, value) -> settings.put("nightshift." + key, value));
+
+        // when
+        NightshiftProperties documented = bind(settings);
+
+        // then an empty endpoint is how the file shows "none"; the application treats blank as null
+        assertThat(documented).usingRecursiveComparison().ignoringFields("s3.endpoint").isEqualTo(bind(Map.of()));
+        assertThat(documented.s3().endpoint()).isNullOrEmpty();
+    }
+
+    private static NightshiftProperties bind(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("nightshift", NightshiftProperties.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> nightshiftSection() throws IOException {
+        Map<String, Object> root = new Yaml().load(Files.readString(APPLICATION_YAML));
+        return (Map<String, Object>) root.get("nightshift");
+    }
+
+    /** Leaf keys of a YAML mapping in dotted form, values as text (an empty value as ""), as Spring Boot sees them. */
+    private static Map<String, String> flatten(Map<String, Object> map, String prefix) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        map.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> nested) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> child = (Map<String, Object>) nested;
+                flat.putAll(flatten(child, prefix + key + "."));
+            } else {
+                flat.put(prefix + key, value == null ? "" : value.toString());
+            }
+        });
+        return flat;
+    }
+
+    /** Property names of a configuration record in kebab case; nested records of the same class are groups. */
+    private static TreeSet<String> leafProperties(Class<?> type, String prefix) {
+        TreeSet<String> names = new TreeSet<>();
+        for (RecordComponent component : type.getRecordComponents()) {
+            String name = prefix + component.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+            if (component.getType().isRecord() && component.getType().getEnclosingClass() == NightshiftProperties.class) {
+                names.addAll(leafProperties(component.getType(), name + "."));
+            } else {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+}

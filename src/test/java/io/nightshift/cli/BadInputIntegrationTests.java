@@ -1,0 +1,529 @@
+package io.nightshift.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nightshift.demo.SyntheticData;
+import io.nightshift.testing.ScoringFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Bad input, end to end through the command line: every case must end with a clear message that names the file,
+ * column or setting and says what to do, a non-zero exit code (1 for a failed run, 2 for bad usage or configuration),
+ * and an output location where nothing became visible and nothing committed was lost.
+ */
+class BadInputIntegrationTests {
+
+    private static final int FILES = 2;
+    private static final long ROWS_PER_FILE = 2_000;
+    private static final int ROW_GROUP_ROWS = 500;
+    private static final int BAD_ROWS_PER_FILE = 4;
+    private static final Pattern RUN_LINE = Pattern.compile("^run (\\d+) execution \\d+: (\\w+)", Pattern.MULTILINE);
+
+    @TempDir
+    static Path shared;
+    static Path goodInput;
+    static List<Path> goodFiles;
+    static Path model;
+
+    private Path workspace;
+    private Path output;
+
+    @BeforeAll
+    static void createInputsAndModel() throws IOException {
+        goodInput = shared.resolve("input");
+        goodFiles = ScoringFixtures.data(goodInput, FILES, ROWS_PER_FILE, ROW_GROUP_ROWS, BAD_ROWS_PER_FILE);
+        model = ScoringFixtures.logisticModel(shared.resolve("model"), ScoringFixtures.FEATURES);
+    }
+
+    @BeforeEach
+    void isolateState(TestInfo test) throws IOException {
+        workspace = Files.createDirectories(shared.resolve(test.getTestMethod().orElseThrow().getName()));
+        output = workspace.resolve("output");
+        System.setProperty("nightshift.home", workspace.resolve("home").toString());
+    }
+
+    @AfterEach
+    void clearState() {
+        System.clearProperty("nightshift.home");
+    }
+
+    // --- input files ---------------------------------------------------------------------------------------------
+
+    @Test
+    void corruptParquetFileAmongGoodOnesFailsTheRunNamingThatFile() throws IOException {
+        // given
+        Path input = copyOfGoodInput();
+        Path corrupt = Files.write(input.resolve("part-00002.parquet"), randomBytes(4096));
+
+        // when
+        Result result = score(input);
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.reason()).contains(corrupt.getFileName().toString()).contains("Fix or remove the file");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void truncatedParquetFileFailsTheRunNamingThatFile() throws IOException {
+        // given
+        Path input = copyOfGoodInput();
+        Path truncated = input.resolve(goodFiles.getLast().getFileName());
+        byte[] bytes = Files.readAllBytes(truncated);
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+
+        // when
+        Result result = score(input);
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.reason()).contains(truncated.getFileName().toString()).contains("Fix or remove the file");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void emptyInputFileFailsTheRunNamingThatFile() throws IOException {
+        // given
+        Path input = copyOfGoodInput();
+        Path empty = Files.createFile(input.resolve("part-00002.parquet"));
+
+        // when
+        Result result = score(input);
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.reason()).contains(empty.getFileName().toString()).contains("Fix or remove the file");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void missingFeatureColumnFailsTheRunNamingTheColumnAndTheOption() throws IOException {
+        // given
+        Path smallModel = ScoringFixtures.logisticModel(workspace.resolve("model"), 2);
+
+        // when
+        Result result = nightshift("score", "--model", smallModel.toString(), "--input", goodInput.toString(), "--output",
+                output.toString(), "--id-column", ScoringFixtures.ID, "--features", "f00,nope", "--threads", "2");
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.reason()).contains("feature column 'nope' is missing").contains("part-00000.parquet")
+                .contains("--features");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void stringColumnUsedAsAFeatureFailsTheRunNamingTheColumnAndItsType() throws IOException {
+        // given
+        Path smallModel = ScoringFixtures.logisticModel(workspace.resolve("model"), 2);
+
+        // when
+        Result result = nightshift("score", "--model", smallModel.toString(), "--input", goodInput.toString(), "--output",
+                output.toString(), "--id-column", ScoringFixtures.ID, "--features", SyntheticData.REGION_COLUMN + ",f00",
+                "--threads", "2");
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.reason()).contains("feature column '" + SyntheticData.REGION_COLUMN + "'").contains("binary")
+                .contains("features must be numeric");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void globMatchingNoFileFailsTheRunNamingTheGlob() throws IOException {
+        // given
+        String glob = goodInput + "/*.nothing-matches";
+
+        // when
+        Result result = nightshift(scoreArguments(glob, output));
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.reason()).contains("No input files match " + glob).contains("Check the path or glob");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void filesWithDifferentSchemasFailTheRunNamingTheOddFileAndColumn() throws IOException {
+        // given: a third file with 6 instead of 12 features, sorted after the good ones
+        Path input = copyOfGoodInput();
+        Path other = SyntheticData.write(SyntheticData.Spec.anonymous(1, 500, 6, 3L), workspace.resolve("other")).getFirst();
+        Path odd = Files.copy(other, input.resolve("part-00002.parquet"));
+
+        // when
+        Result result = score(input);
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.reason()).contains(odd.getFileName().toString()).contains("feature column 'f06' is missing")
+                .contains("must share one schema");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    // --- model ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void missingModelIsAConfigurationErrorNamingThePath() throws IOException {
+        // given
+        Path missing = workspace.resolve("no-such-model.onnx");
+
+        // when
+        Result result = nightshift(scoreArguments(missing, goodInput.toString(), output));
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("Cannot load model " + missing).contains("no such file")
+                .contains("Pass a .onnx file or a model directory");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void corruptModelIsAConfigurationErrorNamingTheModel() throws IOException {
+        // given
+        Path corrupt = Files.write(workspace.resolve("corrupt.onnx"), randomBytes(2048));
+
+        // when
+        Result result = nightshift(scoreArguments(corrupt, goodInput.toString(), output));
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.message()).contains("Cannot load model").contains(corrupt.toString())
+                .contains("Is it a complete, valid ONNX model");
+        assertThat(result.out()).contains("start a new run").doesNotContain("relaunch with");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void modelWhoseInputWidthDiffersFromTheFeatureCountIsAConfigurationError() throws IOException {
+        // when: the 12-feature model gets two features
+        Result result = nightshift("score", "--model", model.toString(), "--input", goodInput.toString(), "--output",
+                output.toString(), "--id-column", ScoringFixtures.ID, "--features", "f00,f01", "--threads", "2");
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.message()).contains(model.toString()).contains("expects 12 input features but 2")
+                .contains("Check --features");
+        assertThat(result.out()).contains("start a new run").doesNotContain("relaunch with");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    // --- output --------------------------------------------------------------------------------------------------
+
+    @Test
+    void secondRunToACommittedOutputIsRefusedAndLeavesTheFirstResultUntouched() throws IOException {
+        // given
+        Result first = score(goodInput);
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        byte[] manifest = Files.readAllBytes(output.resolve("_manifest.json"));
+        List<String> files = filesUnder(output);
+
+        // when
+        Result second = score(goodInput);
+
+        // then
+        assertThat(second.exitCode()).as(second.all()).isEqualTo(2);
+        assertThat(second.err()).contains("already holds a committed result").contains("--overwrite");
+        assertThat(Files.readAllBytes(output.resolve("_manifest.json"))).isEqualTo(manifest);
+        assertThat(filesUnder(output)).isEqualTo(files);
+    }
+
+    @Test
+    void overwriteReplacesACommittedResultWithANewManifest() throws IOException {
+        // given
+        Result first = score(goodInput);
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        JsonNode firstManifest = manifest();
+
+        // when
+        Result second = nightshift(append(scoreArguments(goodInput.toString(), output), "--overwrite"));
+
+        // then
+        assertThat(second.exitCode()).as(second.all()).isZero();
+        JsonNode secondManifest = manifest();
+        assertThat(secondManifest.get("runId").asLong()).isNotEqualTo(firstManifest.get("runId").asLong());
+        assertThat(secondManifest.get("rowsRead").asLong()).isEqualTo(FILES * ROWS_PER_FILE);
+        assertThat(ScoringFixtures.read(output, "score").files())
+                .as("only the new result's files remain")
+                .isEqualTo(ScoringFixtures.expectedFiles(secondManifest));
+    }
+
+    @Test
+    void outputPathThatIsARegularFileIsAConfigurationErrorNamingIt() throws IOException {
+        // given
+        Path file = Files.writeString(workspace.resolve("output-is-a-file"), "not a directory");
+
+        // when
+        Result result = nightshift(scoreArguments(goodInput.toString(), file));
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("Cannot write to output").contains(file.toString())
+                .contains("exists and is not a directory");
+        assertThat(Files.readString(file)).isEqualTo("not a directory");
+    }
+
+    // --- relaunch ------------------------------------------------------------------------------------------------
+
+    @Test
+    void relaunchOfAnUnknownRunIdIsAConfigurationError() {
+        // when
+        Result result = nightshift("relaunch", "4242");
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("No run with id 4242").contains("nightshift status");
+    }
+
+    @Test
+    void relaunchOfACompletedRunIsRefusedAndLeavesItsResultUntouched() throws IOException {
+        // given
+        Result first = score(goodInput);
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        long runId = first.runId();
+        byte[] manifest = Files.readAllBytes(output.resolve("_manifest.json"));
+
+        // when
+        Result relaunch = nightshift("relaunch", Long.toString(runId));
+
+        // then
+        assertThat(relaunch.exitCode()).as(relaunch.all()).isEqualTo(2);
+        assertThat(relaunch.err()).contains("Run " + runId + " already completed").contains("Start a new run");
+        assertThat(Files.readAllBytes(output.resolve("_manifest.json"))).isEqualTo(manifest);
+    }
+
+    // --- job specs -----------------------------------------------------------------------------------------------
+
+    @Test
+    void jobSpecWithBadYamlIsAConfigurationErrorNamingTheFile() throws IOException {
+        // given
+        Path spec = Files.writeString(workspace.resolve("broken.yaml"), "name: broken\nmodel: [unclosed\ninput: x\n");
+
+        // when
+        Result result = nightshift("run", spec.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("Cannot read job spec " + spec).contains("not valid YAML");
+    }
+
+    @Test
+    void jobSpecWithAnUnknownKeyIsAConfigurationErrorNamingTheKey() throws IOException {
+        // given: "ouput" is a typo of "output"
+        Path spec = Files.writeString(workspace.resolve("typo.yaml"), """
+                name: typo
+                model: %s
+                input: %s
+                ouput: %s
+                """.formatted(model, goodInput, output));
+
+        // when
+        Result result = nightshift("run", spec.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("Cannot read job spec " + spec).contains("unknown setting 'ouput'").contains("output");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void jobSpecWithoutAModelIsAConfigurationErrorNamingTheSetting() throws IOException {
+        // given
+        Path spec = Files.writeString(workspace.resolve("no-model.yaml"), """
+                name: no-model
+                input: %s
+                output: %s
+                """.formatted(goodInput, output));
+
+        // when
+        Result result = nightshift("run", spec.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("Cannot read job spec " + spec).contains("'model' is missing");
+        assertNothingVisibleAndNoPartWritten();
+    }
+
+    // --- bad rows ------------------------------------------------------------------------------------------------
+
+    @Test
+    void badRowsBelowTheRejectLimitAreRejectedWithReasonsAndTheRunSucceeds() throws IOException {
+        // when
+        Result result = score(goodInput);
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        JsonNode manifest = manifest();
+        long rejected = manifest.get("rowsRejected").asLong();
+        assertThat(rejected).isEqualTo(FILES * BAD_ROWS_PER_FILE);
+        assertThat(manifest.get("rowsRead").asLong()).isEqualTo(FILES * ROWS_PER_FILE)
+                .isEqualTo(manifest.get("rowsScored").asLong() + rejected);
+        assertThat(manifest.get("rejectReasons").propertyNames())
+                .isNotEmpty()
+                .isSubsetOf("NULL_FEATURE", "NAN_FEATURE", "INFINITE_FEATURE", "OUT_OF_RANGE_FEATURE");
+        ScoringFixtures.CommittedOutput committed = ScoringFixtures.read(output, "score");
+        assertThat(committed.rejects()).hasSize((int) rejected);
+        assertThat(committed.rejects().values()).allSatisfy(reason -> assertThat(reason).matches("[A-Z_]+.*"));
+        assertThat(Files.exists(output.resolve("_SUCCESS"))).isTrue();
+    }
+
+    @Test
+    void badRowsAboveTheRejectLimitFailTheRunSayingHowManyAndWhy() throws IOException {
+        // when
+        Result result = nightshift(append(scoreArguments(goodInput.toString(), output), "--max-reject-fraction", "0"));
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.reason()).contains("rejected " + FILES * BAD_ROWS_PER_FILE + " of")
+                .contains("above max-reject-fraction").contains("Reasons:").contains("_FEATURE")
+                .contains("--max-reject-fraction");
+        assertThat(output.resolve("_manifest.json")).doesNotExist();
+        assertThat(output.resolve("_SUCCESS")).doesNotExist();
+    }
+
+    // --- usage ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void unknownOptionIsAUsageErrorNamingTheOption() {
+        // when
+        Result result = nightshift(append(scoreArguments(goodInput.toString(), output), "--bogus-option"));
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("Unknown option: '--bogus-option'").contains("Usage:");
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void missingModelOptionIsAUsageErrorNamingTheOption() {
+        // when
+        Result result = nightshift("score", "--input", goodInput.toString(), "--output", output.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("Missing required option").contains("--model");
+        assertThat(output).doesNotExist();
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    /** What a command printed and returned. */
+    private record Result(int exitCode, String out, String err) {
+
+        /** The "reason" line a failed run prints on stdout. */
+        String reason() {
+            return out.lines().filter(line -> line.strip().startsWith("reason")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no reason line in:\n" + all()));
+        }
+
+        /** The one message a user sees: stderr for a command that did not run, else the failed run's reason. */
+        String message() {
+            return err.isBlank() ? reason() : err;
+        }
+
+        long runId() {
+            Matcher matcher = RUN_LINE.matcher(out);
+            if (!matcher.find()) {
+                throw new AssertionError("no run line in:\n" + all());
+            }
+            return Long.parseLong(matcher.group(1));
+        }
+
+        String all() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    private static Result nightshift(String... arguments) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exitCode;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exitCode = Nightshift.execute(arguments);
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        Result result = new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        originalOut.println("nightshift " + String.join(" ", arguments) + "\n" + result.all());
+        return result;
+    }
+
+    private Result score(Path input) {
+        return nightshift(scoreArguments(input.toString(), output));
+    }
+
+    private static String[] scoreArguments(String input, Path output) {
+        return scoreArguments(model, input, output);
+    }
+
+    private static String[] scoreArguments(Path model, String input, Path output) {
+        return new String[] {"score", "--model", model.toString(), "--input", input, "--output", output.toString(), "--id-column",
+                ScoringFixtures.ID, "--feature-prefix", "f", "--threads", "2"};
+    }
+
+    private static String[] append(String[] arguments, String... more) {
+        List<String> all = new ArrayList<>(List.of(arguments));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    private Path copyOfGoodInput() throws IOException {
+        Path input = Files.createDirectories(workspace.resolve("input"));
+        for (Path file : goodFiles) {
+            Files.copy(file, input.resolve(file.getFileName()));
+        }
+        return input;
+    }
+
+    private static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    private JsonNode manifest() throws IOException {
+        return JsonMapper.builder().build().readTree(Files.readString(output.resolve("_manifest.json")));
+    }
+
+    /** Nothing committed or marked done, and (for failures found before scoring) not a single part file written. */
+    private void assertNothingVisibleAndNoPartWritten() throws IOException {
+        assertThat(output.resolve("_manifest.json")).doesNotExist();
+        assertThat(output.resolve("_SUCCESS")).doesNotExist();
+        assertThat(filesUnder(output)).noneMatch(name -> name.contains("part-"));
+    }
+
+    private static List<String> filesUnder(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            return walk.filter(Files::isRegularFile).map(file -> directory.relativize(file).toString()).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package io.nightshift.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nightshift.scoring.ScoringSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jobs/*.yaml}: what a valid file means, and that every error names the file and the setting. */
+class JobSpecParserTests {
+
+    private static final String SOURCE = "jobs/churn-nightly.yaml";
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aCompleteFileGivesEverySetting() {
+        // given
+        String yaml = """
+                name: churn-nightly
+                description: Scores every customer each night
+                model: s3://models/churn/3/
+                input: s3://lake/customers/2026-*.parquet
+                output: s3://scores/churn/
+                rejects: s3://scores/churn-rejects/
+                id-column: customer_id
+                features: [tenure_months, monthly_charges]
+                passthrough: [region]
+                batch-size: 8192
+                commit-interval: 200_000
+                threads: 3
+                max-reject-fraction: 0.05
+                overwrite: true
+                device: cpu
+                schedule:
+                  cron: "0 0 2 * * ?"
+                  timezone: Europe/Berlin
+                  max-attempts: 3
+                """;
+
+        // when
+        JobSpec spec = JobSpecParser.parse(yaml, SOURCE);
+
+        // then
+        assertThat(spec.name()).isEqualTo("churn-nightly");
+        assertThat(spec.description()).isEqualTo("Scores every customer each night");
+        assertThat(spec.scoring()).isEqualTo(new ScoringSettings("s3://models/churn/3/", "s3://lake/customers/2026-*.parquet",
+                "s3://scores/churn/", "s3://scores/churn-rejects/", "customer_id", List.of("tenure_months", "monthly_charges"),
+                null, List.of("region"), 8192, 200_000, 3, 0.05, true, "cpu"));
+        assertThat(spec.schedule()).isEqualTo(new JobSpec.Schedule("0 0 2 * * ?", "Europe/Berlin", 3));
+    }
+
+    @Test
+    void aMinimalFileGetsTheDocumentedDefaults() {
+        // when
+        JobSpec spec = JobSpecParser.parse("name: n\nmodel: m\ninput: i\noutput: o\n", SOURCE);
+
+        // then
+        ScoringSettings settings = spec.scoring();
+        assertThat(settings.idColumn()).isEqualTo("id");
+        assertThat(settings.rejects()).isNull();
+        assertThat(settings.features()).isEmpty();
+        assertThat(settings.passthrough()).isEmpty();
+        assertThat(settings.batchSize()).isEqualTo(ScoringSettings.DEFAULT_BATCH_SIZE);
+        assertThat(settings.commitInterval()).isEqualTo(ScoringSettings.DEFAULT_COMMIT_INTERVAL);
+        assertThat(settings.maxRejectFraction()).isEqualTo(ScoringSettings.DEFAULT_MAX_REJECT_FRACTION);
+        assertThat(settings.overwrite()).isFalse();
+        assertThat(settings.device()).isEqualTo("cpu");
+        assertThat(spec.schedule()).isNull();
+    }
+
+    @Test
+    void aScheduleWithOnlyACronRunsInUtcWithOneAttempt() {
+        // when
+        JobSpec spec = JobSpecParser.parse("name: n\nmodel: m\ninput: i\noutput: o\nschedule:\n  cron: 0 0 2 * * ?\n", SOURCE);
+
+        // then
+        assertThat(spec.schedule()).isEqualTo(new JobSpec.Schedule("0 0 2 * * ?", "UTC", 1));
+    }
+
+    @Test
+    void featuresMayBeACommaSeparatedString() {
+        // when
+        JobSpec spec = JobSpecParser.parse(minimal() + "features: a, b ,c\n", SOURCE);
+
+        // then
+        assertThat(spec.scoring().features()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aFeaturePrefixIsKept() {
+        // when
+        JobSpec spec = JobSpecParser.parse(minimal() + "feature-prefix: f_\n", SOURCE);
+
+        // then
+        assertThat(spec.scoring().featurePrefix()).isEqualTo("f_");
+    }
+
+    @Test
+    void aFileIsReadFromDisk() throws IOException {
+        // given
+        Path file = directory.resolve("churn.yaml");
+        Files.writeString(file, minimal());
+
+        // when
+        JobSpec spec = JobSpecParser.read(file);
+
+        // then
+        assertThat(spec.name()).isEqualTo("churn");
+    }
+
+    @Test
+    void aMissingFileIsReportedWithItsPath() {
+        Path file = directory.resolve("missing.yaml");
+
+        assertThatThrownBy(() -> JobSpecParser.read(file))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("no such file");
+    }
+
+    @Test
+    void invalidYamlIsReportedWithTheFile() {
+        assertThatThrownBy(() -> JobSpecParser.parse("name: [churn\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("Cannot read job spec " + SOURCE + ": not valid YAML");
+    }
+
+    @Test
+    void aDocumentThatIsNotAMappingIsReportedWithTheFile() {
+        assertThatThrownBy(() -> JobSpecParser.parse("just text", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("Cannot read job spec " + SOURCE + ": expected a mapping");
+    }
+
+    @Test
+    void anUnknownSettingIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "batchsize: 10\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("unknown setting 'batchsize'");
+    }
+
+    @Test
+    void anUnknownScheduleSettingIsNamedWithItsBlock() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "schedule:\n  cron: x\n  zone: UTC\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("unknown setting 'schedule.zone'");
+    }
+
+    @Test
+    void aMissingRequiredSettingIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse("name: n\ninput: i\noutput: o\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'model' is missing");
+    }
+
+    @Test
+    void aMissingNameIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse("model: m\ninput: i\noutput: o\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'name' is missing");
+    }
+
+    @Test
+    void aScheduleWithoutACronIsNamedWithItsBlock() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "schedule:\n  timezone: UTC\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'schedule.cron' is missing");
+    }
+
+    @Test
+    void aScheduleThatIsNotAMappingIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "schedule: 0 0 2 * * ?\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'schedule' must be a mapping");
+    }
+
+    @Test
+    void aWholeNumberSettingWithTextIsNamedWithItsValue() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "batch-size: lots\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'batch-size' must be a whole number, was 'lots'");
+    }
+
+    @Test
+    void aWholeNumberSettingWithAFractionIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "threads: 2.5\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'threads' must be a whole number, was '2.5'");
+    }
+
+    @Test
+    void aScheduleSettingOfTheWrongTypeIsNamedWithItsBlock() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "schedule:\n  cron: x\n  max-attempts: often\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'schedule.max-attempts' must be a whole number, was 'often'");
+    }
+
+    @Test
+    void aFractionSettingWithTextIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "max-reject-fraction: some\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'max-reject-fraction' must be a number, was 'some'");
+    }
+
+    @Test
+    void aFlagThatIsNotABooleanIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "overwrite: always\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'overwrite' must be true or false, was 'always'");
+    }
+
+    @Test
+    void aListSettingGivenAsAMappingIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "features:\n  a: 1\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'features' must be a list");
+    }
+
+    @Test
+    void aSingleValueSettingGivenAsAListIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "id-column: [a, b]\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("'id-column' must be a single value");
+    }
+
+    @Test
+    void aValueOutOfRangeIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "batch-size: 0\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("batch-size must be between 1 and 1,000,000, was 0");
+    }
+
+    @Test
+    void featuresAndAFeaturePrefixTogetherAreNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "features: [a]\nfeature-prefix: f_\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("features or feature-prefix");
+    }
+
+    @Test
+    void aFeatureListedTwiceIsNamed() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "features: [tenure, age, tenure]\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("features lists 'tenure' twice");
+    }
+
+    private static String minimal() {
+        return "name: churn\nmodel: models/churn\ninput: data/in\noutput: data/out\n";
+    }
+}
