@@ -32,7 +32,8 @@ final class RunListener implements JobExecutionListener {
     private final RunLeases leases;
     private final ScoringSteps steps;
     private final Duration interval;
-    private final boolean terminal = System.console() != null && System.getenv("CI") == null;
+    // Console.isTerminal(): since JDK 22 System.console() is non-null even when output is redirected.
+    private final boolean terminal = System.console() != null && System.console().isTerminal() && System.getenv("CI") == null;
     private final PrintStream console = System.err;
     private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "progress");

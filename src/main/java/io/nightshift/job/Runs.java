@@ -99,6 +99,7 @@ public final class Runs {
             log.warn("Run {} execution {} was {} but its owner is gone ({}); marking it FAILED before relaunching", runId,
                     last.getId(), status, owner.map(o -> o.host() + " pid " + o.pid()).orElse("no lease"));
             last = jobOperator.recover(last);
+            leases.release(last.getId());
         }
         try {
             return outcome(jobOperator.restart(last));

@@ -137,7 +137,49 @@ public final class LocalStorage implements Storage {
     public OutputStream create(String uri) throws IOException {
         Path path = path(uri);
         Files.createDirectories(path.getParent());
-        return Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new DurableFileOutputStream(FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    }
+
+    /**
+     * Buffered writes to a new file that is forced to disk on close: a checkpoint that lists a part file is
+     * committed after the part is closed, so the part must not live only in the page cache when the node dies.
+     */
+    private static final class DurableFileOutputStream extends OutputStream {
+        private final FileChannel channel;
+        private final OutputStream out;
+        private boolean closed;
+
+        DurableFileOutputStream(FileChannel channel) {
+            this.channel = channel;
+            this.out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 256 * 1024);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+            out.write(buffer, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (channel; out) {
+                out.flush();
+                channel.force(true);
+            }
+        }
     }
 
     @Override

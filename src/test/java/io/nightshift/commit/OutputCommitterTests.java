@@ -3,6 +3,7 @@ package io.nightshift.commit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nightshift.storage.ForwardingStorage;
 import io.nightshift.storage.LocalStorage;
 import io.nightshift.storage.RangeReader;
 import io.nightshift.storage.Storage;
@@ -183,10 +184,13 @@ class OutputCommitterTests {
     }
 
     /** Local storage that records the order of creates and deletes. */
-    private static final class RecordingStorage implements Storage {
-        private final LocalStorage local = new LocalStorage();
+    private static final class RecordingStorage extends ForwardingStorage {
         private final List<String> created = new CopyOnWriteArrayList<>();
         private final List<String> deleted = new CopyOnWriteArrayList<>();
+
+        RecordingStorage() {
+            super(new LocalStorage());
+        }
 
         List<String> created() {
             return List.copyOf(created);
@@ -198,7 +202,7 @@ class OutputCommitterTests {
 
         @Override
         public boolean createIfAbsent(String uri, byte[] content) throws IOException {
-            boolean createdNow = local.createIfAbsent(uri, content);
+            boolean createdNow = delegate().createIfAbsent(uri, content);
             if (createdNow) {
                 created.add(uri);
             }
@@ -208,53 +212,13 @@ class OutputCommitterTests {
         @Override
         public OutputStream create(String uri) throws IOException {
             created.add(uri);
-            return local.create(uri);
+            return delegate().create(uri);
         }
 
         @Override
         public void delete(String uri) throws IOException {
             deleted.add(uri);
-            local.delete(uri);
-        }
-
-        @Override
-        public String normalize(String location) {
-            return local.normalize(location);
-        }
-
-        @Override
-        public String resolve(String directory, String name) {
-            return local.resolve(directory, name);
-        }
-
-        @Override
-        public List<StorageFile> list(String location) throws IOException {
-            return local.list(location);
-        }
-
-        @Override
-        public List<StorageFile> listRecursive(String directory) throws IOException {
-            return local.listRecursive(directory);
-        }
-
-        @Override
-        public Optional<StorageFile> stat(String uri) throws IOException {
-            return local.stat(uri);
-        }
-
-        @Override
-        public RangeReader openForRead(String uri) throws IOException {
-            return local.openForRead(uri);
-        }
-
-        @Override
-        public byte[] readAll(String uri) throws IOException {
-            return local.readAll(uri);
-        }
-
-        @Override
-        public void checkWritable(String directory) throws IOException {
-            local.checkWritable(directory);
+            delegate().delete(uri);
         }
     }
 }

@@ -2,7 +2,7 @@ package io.nightshift.parquet;
 
 import io.nightshift.storage.LocalStorage;
 import io.nightshift.storage.RangeReader;
-import io.nightshift.storage.Storage;
+import io.nightshift.storage.ForwardingStorage;
 import io.nightshift.storage.StorageFile;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,14 +11,17 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Local storage that records every positional read, as S3 would bill them: one ranged GET each. */
-final class CountingStorage implements Storage {
+final class CountingStorage extends ForwardingStorage {
 
     /** One positional read: where it started and how many bytes it asked for. */
     record RangeRead(long position, int length) {
     }
 
-    private final LocalStorage local = new LocalStorage();
     private final List<RangeRead> reads = new CopyOnWriteArrayList<>();
+
+    CountingStorage() {
+        super(new LocalStorage());
+    }
 
     List<RangeRead> reads() {
         return List.copyOf(reads);
@@ -30,7 +33,7 @@ final class CountingStorage implements Storage {
 
     @Override
     public RangeReader openForRead(String uri) throws IOException {
-        RangeReader reader = local.openForRead(uri);
+        RangeReader reader = delegate().openForRead(uri);
         return new RangeReader() {
             @Override
             public long length() {
@@ -50,53 +53,4 @@ final class CountingStorage implements Storage {
         };
     }
 
-    @Override
-    public String normalize(String location) {
-        return local.normalize(location);
-    }
-
-    @Override
-    public String resolve(String directory, String name) {
-        return local.resolve(directory, name);
-    }
-
-    @Override
-    public List<StorageFile> list(String location) throws IOException {
-        return local.list(location);
-    }
-
-    @Override
-    public List<StorageFile> listRecursive(String directory) throws IOException {
-        return local.listRecursive(directory);
-    }
-
-    @Override
-    public Optional<StorageFile> stat(String uri) throws IOException {
-        return local.stat(uri);
-    }
-
-    @Override
-    public byte[] readAll(String uri) throws IOException {
-        return local.readAll(uri);
-    }
-
-    @Override
-    public OutputStream create(String uri) throws IOException {
-        return local.create(uri);
-    }
-
-    @Override
-    public boolean createIfAbsent(String uri, byte[] content) throws IOException {
-        return local.createIfAbsent(uri, content);
-    }
-
-    @Override
-    public void delete(String uri) throws IOException {
-        local.delete(uri);
-    }
-
-    @Override
-    public void checkWritable(String directory) throws IOException {
-        local.checkWritable(directory);
-    }
 }
