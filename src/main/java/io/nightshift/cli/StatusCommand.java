@@ -11,6 +11,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", mixinStandardHelpOptions = true, description = "List recent runs, or show one run in detail.")
 final class StatusCommand implements Callable<Integer> {
 
+    private static final java.time.format.DateTimeFormatter STARTED = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
     @Parameters(arity = "0..1", paramLabel = "RUN_ID", description = "Show this run in detail.")
     Long runId;
 
@@ -45,7 +47,7 @@ final class StatusCommand implements Callable<Integer> {
             System.out.printf("%-6s %-20s %-28s %-19s %15s  %s%n", "RUN", "JOB", "STATUS", "STARTED", "ROWS", "OUTPUT");
             for (Runs.RunView run : recent) {
                 System.out.printf("%-6d %-20s %-28s %-19s %15s  %s%n", run.runId(), run.jobName(), run.status(),
-                        run.started() == null ? "-" : run.started().withNano(0).toString().replace('T', ' '),
+                        run.started() == null ? "-" : run.started().format(STARTED),
                         "%,d/%,d".formatted(run.rowsDone(), run.totalRows()), run.output() == null ? "-" : run.output());
             }
             return ExitCodes.SUCCESS;
