@@ -97,6 +97,29 @@ class PartWriterTests {
     }
 
     @Test
+    void everyPartCarriesTheRunAndTheModelsNameVersionAndSha256InItsFooter() throws IOException {
+        // given
+        PartWriter writer = writer(1, new RunProgress(plan.totalRows()));
+        ExecutionContext executionContext = new ExecutionContext();
+        writer.open(executionContext);
+
+        // when
+        writer.write(Chunk.of(batch(0, 10, 0)));
+        writer.update(executionContext);
+        writer.close();
+
+        // then
+        Manifest.Part part = PartWriter.committed(NAME, executionContext).parts().getFirst();
+        Map<String, String> metadata = io.nightshift.parquet.ParquetFileInfo.read(storage, outputFile(part).toUri().toString())
+                .keyValueMetadata();
+        assertThat(metadata)
+                .containsEntry("nightshift.run.id", Long.toString(RUN_ID))
+                .containsEntry("nightshift.model.name", plan.model().name())
+                .containsEntry("nightshift.model.version", plan.model().version())
+                .containsEntry("nightshift.model.sha256", plan.model().sha256());
+    }
+
+    @Test
     void aRestoredWriterContinuesThePartListAndSequenceWithoutNameCollisions() throws IOException {
         // given
         ExecutionContext executionContext = new ExecutionContext();
