@@ -92,21 +92,35 @@ public final class LoadedModel implements AutoCloseable {
             }
         }
         ModelTranslator translator = new ModelTranslator(probe.inputName(), features, outputNames, widths);
-        Criteria<FeatureBlock, ScoreBlock> criteria = Criteria.builder()
-                .setTypes(FeatureBlock.class, ScoreBlock.class)
-                .optModelPath(artifact.onnxFile())
-                .optEngine("OnnxRuntime")
-                .optDevice(device(options))
-                .optOption("interOpNumThreads", "1")
-                .optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads()))
-                .optTranslator(translator)
-                .build();
+        Criteria<FeatureBlock, ScoreBlock> criteria = criteria(artifact.onnxFile(), translator, options);
         try {
             ZooModel<FeatureBlock, ScoreBlock> model = criteria.loadModel();
             return new LoadedModel(artifact, List.copyOf(features), model, List.copyOf(columns));
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            if (options.device() == InferenceOptions.Device.GPU) {
+                // The probe already ran the model on the CPU, so a failure here is the GPU's: say so, not just ORT's words.
+                throw new ModelException("Cannot load model " + name + " on device gpu: CUDA/GPU is unavailable ("
+                        + rootMessage(e) + "). Run on a node with an NVIDIA GPU, CUDA 12 and cuDNN 9 using a build with "
+                        + "onnxruntime_gpu (./mvnw -Pgpu package), or set device to cpu.", e);
+            }
             throw new ModelException("Cannot load model " + name + ": " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * How DJL is asked to load the model: the ONNX Runtime engine on the chosen device (for {@code gpu}, DJL's engine
+     * adds ONNX Runtime's CUDA execution provider to the session options) with explicit thread counts.
+     */
+    static Criteria<FeatureBlock, ScoreBlock> criteria(java.nio.file.Path onnxFile, ModelTranslator translator,
+            InferenceOptions options) {
+        return Criteria.builder()
+                .setTypes(FeatureBlock.class, ScoreBlock.class)
+                .optModelPath(onnxFile)
+                .optEngine("OnnxRuntime")
+                .optDevice(device(options))
+                .optOptions(onnxRuntimeOptions(options))
+                .optTranslator(translator)
+                .build();
     }
 
     public ModelArtifact artifact() {
@@ -197,7 +211,7 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
-    private static Device device(InferenceOptions options) {
+    static Device device(InferenceOptions options) {
         return options.device() == InferenceOptions.Device.GPU ? Device.gpu() : Device.cpu();
     }
 
