@@ -22,6 +22,12 @@ final class RunReport {
             out.printf("  invariant     rows read = rows scored + rows rejected: %s%n",
                     summary.rowsRead() == summary.rowsScored() + summary.rowsRejected() ? "holds" : "BROKEN");
             out.printf("  throughput    %,.0f rows/s (this execution)%n", summary.rowsRead() / seconds);
+            if (!outcome.phases().isEmpty()) {
+                StringBuilder phases = new StringBuilder();
+                outcome.phases().forEach((phase, duration) -> phases.append(phases.isEmpty() ? "" : ", ")
+                        .append(String.format(java.util.Locale.ROOT, "%s %.2f s", phase, duration.toMillis() / 1000.0)));
+                out.printf("  phases        %s%n", phases);
+            }
             out.printf("  parts         %d scored, %d rejects, %d orphan(s) removed%n", summary.parts(), summary.rejectParts(),
                     summary.orphansDeleted());
             out.printf("  output        %s (read through _manifest.json)%n", outcome.output());

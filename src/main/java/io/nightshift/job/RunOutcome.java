@@ -2,6 +2,9 @@ package io.nightshift.job;
 
 import io.nightshift.scoring.RunCommit;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How one execution of a run ended: status, the first failure's message (what and why), and for a completed run
@@ -12,7 +15,11 @@ import java.time.Duration;
  *        relaunching the same run cannot help
  */
 public record RunOutcome(long runId, long executionId, String status, String failure, boolean configurationError,
-        RunCommit.Summary summary, String output, Duration elapsed) {
+        RunCommit.Summary summary, String output, Duration elapsed, Map<String, Duration> phases) {
+
+    public RunOutcome {
+        phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
+    }
 
     public boolean completed() {
         return "COMPLETED".equals(status);

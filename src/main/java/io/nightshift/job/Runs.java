@@ -11,7 +11,9 @@ import io.nightshift.scoring.ScoringWorkerStep;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -24,6 +26,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Service;
 
 /**
@@ -205,7 +208,7 @@ public final class Runs {
         Duration elapsed = execution.getStartTime() == null || execution.getEndTime() == null ? Duration.ZERO
                 : Duration.between(execution.getStartTime(), execution.getEndTime());
         return new RunOutcome(execution.getJobInstance().getInstanceId(), execution.getId(), execution.getStatus().name(),
-                failure(execution), configurationError(execution), summary, output, elapsed);
+                failure(execution), configurationError(execution), summary, output, elapsed, phases(execution));
     }
 
     /** Whether the failure {@link #failure} reports is a configuration problem: the user fixes settings, not input. */
@@ -218,6 +221,16 @@ public final class Runs {
             }
         }
         return false;
+    }
+
+    /** How long each top-level step of this execution took (plan, score, commit), in order; skipped steps are absent. */
+    private static Map<String, Duration> phases(JobExecution execution) {
+        Map<String, Duration> phases = new LinkedHashMap<>();
+        execution.getStepExecutions().stream()
+                .filter(step -> !step.getStepName().contains(":") && step.getStartTime() != null && step.getEndTime() != null)
+                .sorted(java.util.Comparator.comparing(StepExecution::getStartTime))
+                .forEach(step -> phases.put(step.getStepName(), Duration.between(step.getStartTime(), step.getEndTime())));
+        return phases;
     }
 
     /** The most useful failure message of an execution: ours (what and why) if any, else the root cause's. */

@@ -39,14 +39,12 @@ public final class ScoringWorkerStep implements Step {
     public void execute(StepExecution stepExecution) throws JobInterruptedException {
         ScoringPlan plan = steps.plan(stepExecution.getJobExecution().getExecutionContext().getString(PLAN_KEY));
         int partition = stepExecution.getExecutionContext().getInt(PARTITION_INDEX_KEY);
-        ScoringProcessor processor = steps.processor(plan);
-        ChunkOrientedStep<RowBatch, ScoredBatch> step = new StepBuilder(NAME, jobRepository)
-                .<RowBatch, ScoredBatch>chunk(plan.settings().batchesPerCommit())
+        ScoringReader reader = new ScoringReader(steps.reader(plan, partition), steps.processor(plan));
+        ChunkOrientedStep<ScoredBatch, ScoredBatch> step = new StepBuilder(NAME, jobRepository)
+                .<ScoredBatch, ScoredBatch>chunk(plan.settings().batchesPerCommit())
                 .transactionManager(transactionManager)
-                .reader(steps.reader(plan, partition))
-                .processor(processor)
+                .reader(reader)
                 .writer(steps.writer(plan, partition, stepExecution))
-                .stream(processor)
                 .build();
         // Partition threads are new threads: give their log lines the run's context (structured logs carry MDC).
         MDC.put("runId", Long.toString(stepExecution.getJobExecution().getJobInstance().getInstanceId()));

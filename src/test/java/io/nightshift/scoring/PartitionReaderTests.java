@@ -40,7 +40,7 @@ class PartitionReaderTests {
     void planOneFileWithSeveralRowGroups() throws IOException {
         List<Path> input = ScoringFixtures.data(directory.resolve("in"), 1, ROWS, ROW_GROUP_ROWS, 0);
         ScoringSettings settings = TestPlans.settings(directory.resolve("in"), directory.resolve("out"),
-                List.of("f00", "f01"), List.of("region"), BATCH_SIZE, 2 * BATCH_SIZE);
+                List.of("f00", "f01"), List.of("region"), BATCH_SIZE, 4 * BATCH_SIZE);
         plan = TestPlans.plan(storage, input, settings, List.of("score"));
         assertThat(plan.partitions()).as("partitions of the test plan").hasSizeGreaterThanOrEqualTo(3);
         assertThat(plan.partition(1).firstRowGroup()).as("partition 1 starts inside the file").isPositive();

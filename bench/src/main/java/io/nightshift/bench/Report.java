@@ -83,6 +83,11 @@ final class Report {
             ratios.add(new Ratio("Nightshift / combined ceiling, " + model, rate("1/nightshift/" + model) / combinedCeiling(model), 0.90,
                     true, "case 1 / (1 / (1/case 2 + 1/case 3))"));
         }
+        for (String model : MODELS) {
+            ratios.add(new Ratio("Nightshift score step / combined ceiling, " + model,
+                    rate("1/nightshift-score-step/" + model) / combinedCeiling(model), Double.NaN, true,
+                    "case 1's score step alone (planning and commit excluded) / combined ceiling (reported, no target)"));
+        }
         ratios.add(new Ratio("Nightshift / compute ceiling, heavy (inference efficiency)",
                 rate("1/nightshift/heavy") / rate("2/onnxruntime/heavy"), 0.90, true, "case 1 / case 2"));
         ratios.add(new Ratio("Nightshift / IO ceiling, lr (IO efficiency)", rate("1/nightshift/lr") / rate("3/parquet-java"), Double.NaN,
