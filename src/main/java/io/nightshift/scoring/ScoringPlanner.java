@@ -67,6 +67,7 @@ public final class ScoringPlanner {
     }
 
     public ScoringPlan plan(String runKey, ScoringSettings settings) {
+        long started = System.nanoTime();
         ModelArtifact artifact = preflight(settings);
         String output = storage.normalize(settings.output());
         String rejects = rejectsUri(settings, output);
@@ -122,6 +123,7 @@ public final class ScoringPlanner {
         if (totalRows == 0) {
             throw runError("Input " + settings.input() + " holds no rows (" + infos.size() + " file(s), all empty); nothing to score.", null);
         }
+        long inputsChecked = System.nanoTime();
         LoadedModel model;
         try {
             model = loadedModels.get(artifact, features, settings);
@@ -146,8 +148,10 @@ public final class ScoringPlanner {
         ScoringPlan plan = new ScoringPlan(runKey, settings, output, rejects,
                 new ScoringPlan.PlannedModel(artifact.location(), artifact.name(), artifact.version(), artifact.sha256()),
                 columns, 1 + settings.passthrough().size(), outputColumns, files, partitions, totalRows);
-        log.info("Planned {} rows in {} file(s) as {} partition(s); model {}", totalRows, files.size(), partitions.size(),
-                artifact.describe());
+        long finished = System.nanoTime();
+        log.info("Planned {} rows in {} file(s) as {} partition(s); model {}; {} ms (inputs {} ms, model load and test {} ms)",
+                totalRows, files.size(), partitions.size(), artifact.describe(), (finished - started) / 1_000_000,
+                (inputsChecked - started) / 1_000_000, (finished - inputsChecked) / 1_000_000);
         return plan;
     }
 
