@@ -39,7 +39,7 @@ public final class Bench {
     private static final Pattern ROWS_READ = Pattern.compile("rows read\\s+([0-9,]+)");
     private static final Pattern THROUGHPUT = Pattern.compile("throughput\\s+([0-9,]+) rows/s");
     /** The launcher's default heap (./nightshift, NIGHTSHIFT_HEAP). */
-    private static final List<String> LAUNCHER_HEAP = List.of("-Xms1g", "-Xmx1g");
+    private static final List<String> LAUNCHER_HEAP = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
     private static final Pattern SCORE_PHASE = Pattern.compile("phases .*\\bscore ([0-9.]+) s");
     private static final Pattern RUN_STARTED = Pattern.compile("Run (\\d+) started");
     private static final Pattern COMMITTED = Pattern.compile("progress\\s+([0-9,]+) / ([0-9,]+) rows committed");
