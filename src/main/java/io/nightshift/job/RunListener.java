@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.stereotype.Component;
 
@@ -30,6 +33,7 @@ final class RunListener implements JobExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(RunListener.class);
 
     private final RunLeases leases;
+    private final JobRepository jobRepository;
     private final ScoringSteps steps;
     private final Duration interval;
     // Console.isTerminal(): since JDK 22 System.console() is non-null even when output is redirected.
@@ -42,7 +46,8 @@ final class RunListener implements JobExecutionListener {
     });
     private final Map<Long, ScheduledFuture<?>> reports = new ConcurrentHashMap<>();
 
-    RunListener(RunLeases leases, ScoringSteps steps, NightshiftProperties properties) {
+    RunListener(RunLeases leases, ScoringSteps steps, NightshiftProperties properties, JobRepository jobRepository) {
+        this.jobRepository = jobRepository;
         this.leases = leases;
         this.steps = steps;
         this.interval = properties.progressInterval();
@@ -54,10 +59,34 @@ final class RunListener implements JobExecutionListener {
         MDC.put("runId", Long.toString(runId));
         MDC.put("job", jobExecution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"));
         leases.acquire(jobExecution.getId());
+        restoreFromCompletedSteps(jobExecution);
         log.info("Run {} started (execution {}, pid {})", runId, jobExecution.getId(), ProcessHandle.current().pid());
         long period = terminal ? 500 : interval.toMillis();
         reports.put(jobExecution.getId(), reporter.scheduleAtFixedRate(() -> report(jobExecution, false), period, period,
                 TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Spring Batch saves the job's context only after a step is marked COMPLETED; a process killed in between leaves
+     * a completed plan (or commit) step whose result is missing from the job's context. Both steps also keep their
+     * result in their own context, committed with the step, so a relaunch copies it back before anything reads it.
+     */
+    private void restoreFromCompletedSteps(JobExecution jobExecution) {
+        restore(jobExecution, "plan", ScoringWorkerStep.PLAN_KEY);
+        restore(jobExecution, "commit", ScoringJobConfiguration.SUMMARY_KEY);
+    }
+
+    private void restore(JobExecution jobExecution, String stepName, String key) {
+        if (jobExecution.getExecutionContext().containsKey(key)) {
+            return;
+        }
+        StepExecution step = jobRepository.getLastStepExecution(jobExecution.getJobInstance(), stepName);
+        if (step != null && step.getStatus() == BatchStatus.COMPLETED && step.getExecutionContext().containsKey(key)) {
+            log.warn("Restoring {} of run {} from its completed {} step (the process died before saving it with the run)",
+                    key, jobExecution.getJobInstance().getInstanceId(), stepName);
+            jobExecution.getExecutionContext().putString(key, step.getExecutionContext().getString(key));
+            jobRepository.updateExecutionContext(jobExecution);
+        }
     }
 
     @Override

@@ -67,7 +67,11 @@ class ScoringJobConfiguration {
                     ScoringSettings settings = runs.settings(runKey)
                             .orElseThrow(() -> new IllegalStateException("No settings stored for run key " + runKey));
                     ScoringPlan scoringPlan = planner.plan(runKey, settings);
-                    jobExecution.getExecutionContext().putString(ScoringWorkerStep.PLAN_KEY, PlanCodec.toJson(scoringPlan));
+                    String planJson = PlanCodec.toJson(scoringPlan);
+                    jobExecution.getExecutionContext().putString(ScoringWorkerStep.PLAN_KEY, planJson);
+                    // Also in the step's own context, which commits with the step: the job's context is saved only
+                    // after the step is marked COMPLETED, and a kill in between must not lose the plan.
+                    contribution.getStepExecution().getExecutionContext().putString(ScoringWorkerStep.PLAN_KEY, planJson);
                     return RepeatStatus.FINISHED;
                 }, transactionManager)
                 .build();
@@ -82,6 +86,7 @@ class ScoringJobConfiguration {
                     String jobName = jobExecution.getJobParameters().getString(JOB_SPEC_NAME, "score");
                     RunCommit.Summary summary = commit.commit(scoringPlan, jobExecution.getJobInstance(), jobName);
                     jobExecution.getExecutionContext().putString(SUMMARY_KEY, RunSummaries.toJson(summary));
+                    contribution.getStepExecution().getExecutionContext().putString(SUMMARY_KEY, RunSummaries.toJson(summary));
                     return RepeatStatus.FINISHED;
                 }, transactionManager)
                 .build();

@@ -35,10 +35,25 @@ public final class ScoringWorkerStep implements Step {
         return NAME;
     }
 
+    /**
+     * The partition a step execution scores, from its name ({@code score-partition:partition-00007}). Not from its
+     * execution context: a process killed between Spring Batch creating the partition step executions and saving
+     * their contexts leaves executions with empty contexts, which a relaunch restores as they are (found by the
+     * SIGKILL test). An empty context is otherwise right — nothing of that partition was committed.
+     */
+    static int partitionIndex(StepExecution stepExecution) {
+        String name = stepExecution.getStepName();
+        int dash = name.lastIndexOf('-');
+        if (!name.startsWith(NAME + ":partition-") || dash < 0) {
+            throw new IllegalStateException("Not a partition of " + NAME + ": step execution " + name);
+        }
+        return Integer.parseInt(name.substring(dash + 1));
+    }
+
     @Override
     public void execute(StepExecution stepExecution) throws JobInterruptedException {
         ScoringPlan plan = steps.plan(stepExecution.getJobExecution().getExecutionContext().getString(PLAN_KEY));
-        int partition = stepExecution.getExecutionContext().getInt(PARTITION_INDEX_KEY);
+        int partition = partitionIndex(stepExecution);
         ScoringReader reader = new ScoringReader(steps.reader(plan, partition), steps.processor(plan));
         ChunkOrientedStep<ScoredBatch, ScoredBatch> step = new StepBuilder(NAME, jobRepository)
                 .<ScoredBatch, ScoredBatch>chunk(plan.settings().batchesPerCommit())

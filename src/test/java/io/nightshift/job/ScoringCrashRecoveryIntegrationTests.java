@@ -61,7 +61,9 @@ class ScoringCrashRecoveryIntegrationTests {
         // when: the same run is killed with SIGKILL at random points and relaunched after each kill
         Path output = workspace.resolve("crashed-output");
         NightshiftProcess crashing = new NightshiftProcess(workspace.resolve("crash-home"), Map.of());
-        Random random = new Random(Long.getLong("nightshift.crash.seed", System.nanoTime()));
+        long seed = Long.getLong("nightshift.crash.seed", System.nanoTime());
+        System.out.printf("crash test: kill points from seed %d (rerun with -Dnightshift.crash.seed=%d)%n", seed, seed);
+        Random random = new Random(seed);
         crashing.start(scoreArguments(output));
         long runId = -1;
         int kills = 0;
