@@ -46,16 +46,7 @@ public final class LocalStorage implements Storage {
             if (!Files.isDirectory(base)) {
                 return List.of();
             }
-            try (Stream<Path> walk = Files.walk(base)) {
-                return walk.filter(Files::isRegularFile)
-                        .filter(file -> matcher.matches(base.relativize(file)))
-                        .filter(file -> isDataFileName(file.getFileName().toString()))
-                        .map(LocalStorage::toStorageFile)
-                        .sorted(Comparator.comparing(StorageFile::uri))
-                        .toList();
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
+            return files(Files.walk(base), file -> matcher.matches(base.relativize(file)) && isDataFile(file));
         }
         Path path = path(location);
         if (Files.isRegularFile(path)) {
@@ -64,15 +55,7 @@ public final class LocalStorage implements Storage {
         if (!Files.isDirectory(path)) {
             return List.of();
         }
-        try (Stream<Path> children = Files.list(path)) {
-            return children.filter(Files::isRegularFile)
-                    .filter(file -> isDataFileName(file.getFileName().toString()))
-                    .map(LocalStorage::toStorageFile)
-                    .sorted(Comparator.comparing(StorageFile::uri))
-                    .toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return files(Files.list(path), LocalStorage::isDataFile);
     }
 
     @Override
@@ -81,14 +64,24 @@ public final class LocalStorage implements Storage {
         if (!Files.isDirectory(path)) {
             return List.of();
         }
-        try (Stream<Path> walk = Files.walk(path)) {
-            return walk.filter(Files::isRegularFile)
+        return files(Files.walk(path), file -> true);
+    }
+
+    /** The regular files of a directory stream that pass a filter, sorted by URI; closes the stream. */
+    private static List<StorageFile> files(Stream<Path> paths, java.util.function.Predicate<Path> filter) throws IOException {
+        try (paths) {
+            return paths.filter(Files::isRegularFile)
+                    .filter(filter)
                     .map(LocalStorage::toStorageFile)
                     .sorted(Comparator.comparing(StorageFile::uri))
                     .toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    private static boolean isDataFile(Path file) {
+        return isDataFileName(file.getFileName().toString());
     }
 
     @Override
