@@ -1,6 +1,9 @@
 package io.nightshift.scoring;
 
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.partition.StepExecutionSplitter;
 import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
@@ -31,6 +34,33 @@ public final class PlanPartitionHandler implements PartitionHandler {
         delegate.setTaskExecutor(executor);
         delegate.setGridSize(plan.partitions().size());
         delegate.afterPropertiesSet();
-        return delegate.handle(splitter, managerStepExecution);
+        return delegate.handle(countingCompleted(splitter, plan), managerStepExecution);
+    }
+
+    /**
+     * On a relaunch the splitter returns only partitions that did not complete; the rows of the others are done
+     * already, and the run's progress must say so (they are never opened again to report it themselves).
+     */
+    private StepExecutionSplitter countingCompleted(StepExecutionSplitter splitter, ScoringPlan plan) {
+        RunProgress progress = steps.progress(plan);
+        return new StepExecutionSplitter() {
+            @Override
+            public String getStepName() {
+                return splitter.getStepName();
+            }
+
+            @Override
+            public Set<StepExecution> split(StepExecution stepExecution, int gridSize) throws JobExecutionException {
+                Set<StepExecution> toRun = splitter.split(stepExecution, gridSize);
+                Set<Integer> running = new HashSet<>();
+                toRun.forEach(execution -> running.add(ScoringWorkerStep.partitionIndex(execution)));
+                for (ScoringPlan.PlannedPartition partition : plan.partitions()) {
+                    if (!running.contains(partition.index())) {
+                        progress.addCommitted(partition.rows());
+                    }
+                }
+                return toRun;
+            }
+        };
     }
 }
