@@ -12,7 +12,8 @@ import org.springframework.batch.core.step.StepExecution;
 
 /**
  * Builds the reader, processor and writer of one partition's step execution from the run's plan. Plans are parsed
- * once per run and models loaded once per process; each partition gets its own reader, writer and predictor.
+ * and models resolved once per run, models loaded once per process; each partition gets its own reader, writer and
+ * predictor.
  */
 public final class ScoringSteps {
 
@@ -23,7 +24,9 @@ public final class ScoringSteps {
     private final ModelResolver models;
     private final LoadedModels loadedModels;
     private final WriterOptions writerOptions;
+    /** Keyed by the plan's JSON as the execution context holds it: the same string for every reader of a run. */
     private final ConcurrentHashMap<String, ScoringPlan> plans = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ModelArtifact> artifacts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RunProgress> progress = new ConcurrentHashMap<>();
 
     public ScoringSteps(Storage storage, ModelResolver models, LoadedModels loadedModels, WriterOptions writerOptions) {
@@ -34,8 +37,7 @@ public final class ScoringSteps {
     }
 
     public ScoringPlan plan(String planJson) {
-        ScoringPlan parsed = PlanCodec.plan(planJson);
-        return plans.computeIfAbsent(parsed.runKey(), key -> parsed);
+        return plans.computeIfAbsent(planJson, PlanCodec::plan);
     }
 
     /** The progress of a run in this process, created on first use. */
@@ -44,7 +46,8 @@ public final class ScoringSteps {
     }
 
     public void forget(String runKey) {
-        plans.remove(runKey);
+        plans.values().removeIf(plan -> plan.runKey().equals(runKey));
+        artifacts.remove(runKey);
         progress.remove(runKey);
     }
 
@@ -53,7 +56,9 @@ public final class ScoringSteps {
     }
 
     public ScoringProcessor processor(ScoringPlan plan) {
-        ModelArtifact artifact = models.resolveExpecting(plan.model().location(), plan.model().sha256());
+        // Once per run, not per partition: resolving reads the whole model file and hashes it.
+        ModelArtifact artifact = artifacts.computeIfAbsent(plan.runKey(),
+                key -> models.resolveExpecting(plan.model().location(), plan.model().sha256()));
         List<ModelSpec.FeatureSpec> features = artifact.spec().features().isEmpty()
                 ? plan.featureNames().stream().map(ModelSpec.FeatureSpec::plain).toList()
                 : artifact.spec().features();
