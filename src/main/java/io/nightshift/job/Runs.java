@@ -162,9 +162,7 @@ public final class Runs {
             model = plan.model().name() + "@" + plan.model().version() + " (sha256 " + plan.model().sha256().substring(0, 12) + ")";
             done = rowsCommitted(instance, plan);
         }
-        RunCommit.Summary summary = last.getExecutionContext().containsKey(ScoringJobConfiguration.SUMMARY_KEY)
-                ? RunSummaries.fromJson(last.getExecutionContext().getString(ScoringJobConfiguration.SUMMARY_KEY))
-                : null;
+        RunCommit.Summary summary = summary(last);
         String status = last.getStatus().name();
         if (last.getStatus().isRunning()) {
             Optional<RunLeases.Owner> owner = leases.owner(last.getId());
@@ -199,9 +197,7 @@ public final class Runs {
 
     private RunOutcome outcome(JobExecution execution) {
         steps.forget(execution.getJobParameters().getString(ScoringJobConfiguration.RUN_KEY));
-        RunCommit.Summary summary = execution.getExecutionContext().containsKey(ScoringJobConfiguration.SUMMARY_KEY)
-                ? RunSummaries.fromJson(execution.getExecutionContext().getString(ScoringJobConfiguration.SUMMARY_KEY))
-                : null;
+        RunCommit.Summary summary = summary(execution);
         String output = execution.getExecutionContext().containsKey(ScoringWorkerStep.PLAN_KEY)
                 ? PlanCodec.plan(execution.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY)).outputUri()
                 : null;
@@ -221,6 +217,13 @@ public final class Runs {
             }
         }
         return false;
+    }
+
+    /** The summary a completed execution's commit step saved, or null. */
+    private static RunCommit.Summary summary(JobExecution execution) {
+        return execution.getExecutionContext().containsKey(ScoringJobConfiguration.SUMMARY_KEY)
+                ? PlanCodec.summary(execution.getExecutionContext().getString(ScoringJobConfiguration.SUMMARY_KEY))
+                : null;
     }
 
     /** How long each top-level step of this execution took (plan, score, commit), in order; skipped steps are absent. */

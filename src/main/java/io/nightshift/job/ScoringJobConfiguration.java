@@ -85,8 +85,9 @@ class ScoringJobConfiguration {
                     ScoringPlan scoringPlan = steps.plan(jobExecution.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
                     String jobName = jobExecution.getJobParameters().getString(JOB_SPEC_NAME, "score");
                     RunCommit.Summary summary = commit.commit(scoringPlan, jobExecution.getJobInstance(), jobName);
-                    jobExecution.getExecutionContext().putString(SUMMARY_KEY, RunSummaries.toJson(summary));
-                    contribution.getStepExecution().getExecutionContext().putString(SUMMARY_KEY, RunSummaries.toJson(summary));
+                    String summaryJson = PlanCodec.toJson(summary);
+                    jobExecution.getExecutionContext().putString(SUMMARY_KEY, summaryJson);
+                    contribution.getStepExecution().getExecutionContext().putString(SUMMARY_KEY, summaryJson);
                     return RepeatStatus.FINISHED;
                 }, transactionManager)
                 .build();

@@ -5,16 +5,18 @@ import java.util.Map;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
-/** One execution context per planned partition; the grid size handed in is the plan's partition count. */
+/**
+ * One (empty) execution context per planned partition; the grid size handed in is the plan's partition count. The
+ * partition is identified by its step execution's name (see {@link ScoringWorkerStep#partitionIndex}), which Spring
+ * Batch persists even when it does not get to save the context.
+ */
 public final class IndexPartitioner implements Partitioner {
 
     @Override
     public Map<String, ExecutionContext> partition(int gridSize) {
         Map<String, ExecutionContext> contexts = new LinkedHashMap<>();
         for (int i = 0; i < gridSize; i++) {
-            ExecutionContext context = new ExecutionContext();
-            context.putInt(ScoringWorkerStep.PARTITION_INDEX_KEY, i);
-            contexts.put("partition-%05d".formatted(i), context);
+            contexts.put(ScoringPlan.PlannedPartition.name(i), new ExecutionContext());
         }
         return contexts;
     }

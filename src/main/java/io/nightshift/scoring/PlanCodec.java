@@ -2,7 +2,10 @@ package io.nightshift.scoring;
 
 import tools.jackson.databind.json.JsonMapper;
 
-/** Plans and settings as JSON: how they are stored with a run (execution context, run table) and shown by status. */
+/**
+ * Plans, settings and run summaries as JSON: how they are stored with a run (execution context, run table) and
+ * shown by status.
+ */
 public final class PlanCodec {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -24,5 +27,13 @@ public final class PlanCodec {
 
     public static ScoringSettings settings(String json) {
         return JSON.readValue(json, ScoringSettings.class);
+    }
+
+    public static String toJson(RunCommit.Summary summary) {
+        return JSON.writeValueAsString(summary);
+    }
+
+    public static RunCommit.Summary summary(String json) {
+        return JSON.readValue(json, RunCommit.Summary.class);
     }
 }

@@ -85,6 +85,10 @@ public record ScoringPlan(
 
         /** {@code partition-00007}: the step execution name suffix and the part-file component. */
         public String name() {
+            return name(index);
+        }
+
+        static String name(int index) {
             return "partition-%05d".formatted(index);
         }
     }

@@ -5,7 +5,6 @@ import io.nightshift.model.LoadedModel;
 import io.nightshift.model.ModelScorer;
 import io.nightshift.model.ModelSpec;
 import io.nightshift.model.ScoreBlock;
-import io.nightshift.parquet.ColumnKind;
 import io.nightshift.parquet.ColumnVector;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -158,9 +157,5 @@ final class ScoringProcessor implements ItemProcessor<RowBatch, ScoredBatch>, It
             scorer.close();
             scorer = null;
         }
-    }
-
-    static ColumnKind kind(ScoringPlan.PlannedColumn column) {
-        return ColumnKind.valueOf(column.kind());
     }
 }

@@ -17,7 +17,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 public final class ScoringWorkerStep implements Step {
 
     public static final String NAME = "score-partition";
-    public static final String PARTITION_INDEX_KEY = "partition.index";
     public static final String PLAN_KEY = "nightshift.plan";
 
     private final JobRepository jobRepository;
