@@ -47,8 +47,8 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
-    public RangeReader openForRead(String uri) throws IOException {
-        return delegate.openForRead(uri);
+    public RangeReader openForRead(String uri, String expectedVersion) throws IOException {
+        return delegate.openForRead(uri, expectedVersion);
     }
 
     @Override
@@ -64,6 +64,11 @@ public abstract class ForwardingStorage implements Storage {
     @Override
     public boolean createIfAbsent(String uri, byte[] content) throws IOException {
         return delegate.createIfAbsent(uri, content);
+    }
+
+    @Override
+    public boolean replace(String uri, byte[] content, String expectedVersion) throws IOException {
+        return delegate.replace(uri, content, expectedVersion);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.nightshift.storage;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -14,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -91,13 +97,32 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
-    public RangeReader openForRead(String uri) throws IOException {
-        FileChannel channel = FileChannel.open(path(uri), StandardOpenOption.READ);
-        long length = channel.size();
+    public RangeReader openForRead(String uri, String expectedVersion) throws IOException {
+        Path path = path(uri);
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        long length;
+        String version;
+        try {
+            // Stat through the open channel's path after opening: a rename over the path after this point leaves
+            // the channel on the version checked here.
+            length = channel.size();
+            version = version(path);
+            if (expectedVersion != null && !expectedVersion.equals(version)) {
+                throw new FileChangedException(path.toUri().toString(), expectedVersion, version);
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         return new RangeReader() {
             @Override
             public long length() {
                 return length;
+            }
+
+            @Override
+            public String version() {
+                return version;
             }
 
             @Override
@@ -196,6 +221,42 @@ public final class LocalStorage implements Storage {
         }
     }
 
+    /**
+     * Local replace: under an exclusive OS lock (released by the kernel if the process dies) check the version,
+     * write the new content to a temporary file, force it to disk and rename it over the old one atomically. Every
+     * replace of the file on this machine takes the same lock, so check and swap are one step. The lock file lives
+     * in the temporary directory, named by the target's path, so the target's directory holds nothing extra.
+     */
+    @Override
+    public boolean replace(String uri, byte[] content, String expectedVersion) throws IOException {
+        requireNonNull(expectedVersion, "expectedVersion is null");
+        Path path = path(uri);
+        Path lock = lockFile(path);
+        try (FileChannel lockChannel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = lockChannel.lock()) {
+            if (!Files.isRegularFile(path) || !expectedVersion.equals(version(path))) {
+                return false;
+            }
+            Path temporary = path.resolveSibling("." + path.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            try {
+                Files.write(temporary, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+                Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+            return true;
+        }
+    }
+
+    private static Path lockFile(Path path) throws IOException {
+        Path directory = Path.of(System.getProperty("java.io.tmpdir"), "nightshift-locks");
+        Files.createDirectories(directory);
+        return directory.resolve(UUID.nameUUIDFromBytes(path.toString().getBytes(StandardCharsets.UTF_8)) + ".lock");
+    }
+
     @Override
     public void delete(String uri) throws IOException {
         Files.deleteIfExists(path(uri));
@@ -226,10 +287,20 @@ public final class LocalStorage implements Storage {
 
     private static StorageFile toStorageFile(Path path) {
         try {
-            return new StorageFile(path.toUri().toString(), Files.size(path));
+            return new StorageFile(path.toUri().toString(), Files.size(path), version(path));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A local file's version: size and modification time to the nanosecond (as the file system keeps it). A file
+     * rewritten in place or replaced gets a new one; restoring a file with its old time ({@code cp -p}) keeps it,
+     * which is why the planner also pins the Parquet footer's checksum.
+     */
+    private static String version(Path path) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        return "size " + attributes.size() + ", modified " + attributes.lastModifiedTime().toInstant();
     }
 
     static boolean isDataFileName(String name) {

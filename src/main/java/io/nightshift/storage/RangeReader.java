@@ -9,6 +9,9 @@ public interface RangeReader extends Closeable {
     /** Length of the file in bytes. */
     long length();
 
+    /** The version being read (see {@link StorageFile#version()}); every read returns bytes of this version. */
+    String version();
+
     /** Reads exactly {@code length} bytes starting at {@code position}; throws {@link java.io.EOFException} past the end. */
     void readFully(long position, byte[] buffer, int offset, int length) throws IOException;
 }

@@ -54,8 +54,8 @@ public final class RoutingStorage implements Storage, AutoCloseable {
     }
 
     @Override
-    public RangeReader openForRead(String uri) throws IOException {
-        return route(uri).openForRead(uri);
+    public RangeReader openForRead(String uri, String expectedVersion) throws IOException {
+        return route(uri).openForRead(uri, expectedVersion);
     }
 
     @Override
@@ -71,6 +71,11 @@ public final class RoutingStorage implements Storage, AutoCloseable {
     @Override
     public boolean createIfAbsent(String uri, byte[] content) throws IOException {
         return route(uri).createIfAbsent(uri, content);
+    }
+
+    @Override
+    public boolean replace(String uri, byte[] content, String expectedVersion) throws IOException {
+        return route(uri).replace(uri, content, expectedVersion);
     }
 
     @Override

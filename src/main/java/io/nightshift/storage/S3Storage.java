@@ -179,7 +179,7 @@ public final class S3Storage implements Storage, AutoCloseable {
                 String relativeKey = object.key().substring(prefix.key().length());
                 // A key ending in '/' is a "directory marker" some tools create, not a file.
                 if (!relativeKey.isEmpty() && !relativeKey.endsWith("/") && filter.test(relativeKey)) {
-                    files.add(new StorageFile(prefix.withKey(object.key()).uri(), object.size()));
+                    files.add(new StorageFile(prefix.withKey(object.key()).uri(), object.size(), S3Version.of(object.eTag(), null)));
                 }
             }
         } catch (SdkException e) {
@@ -210,7 +210,7 @@ public final class S3Storage implements Storage, AutoCloseable {
         }
         try {
             HeadObjectResponse head = client.headObject(request -> request.bucket(location.bucket()).key(location.key()));
-            return Optional.of(new StorageFile(location.uri(), head.contentLength()));
+            return Optional.of(new StorageFile(location.uri(), head.contentLength(), S3Version.of(head.eTag(), head.versionId())));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
@@ -222,11 +222,34 @@ public final class S3Storage implements Storage, AutoCloseable {
     }
 
     @Override
-    public RangeReader openForRead(String uri) throws IOException {
+    public RangeReader openForRead(String uri, String expectedVersion) throws IOException {
         S3Location location = S3Location.parse(uri);
-        StorageFile file = stat(uri).orElseThrow(
-                () -> new NoSuchFileException(uri, null, "cannot open for reading: no such object"));
-        return new RangedGetReader(location, file.size());
+        if (expectedVersion == null) {
+            StorageFile file = stat(uri).orElseThrow(
+                    () -> new NoSuchFileException(uri, null, "cannot open for reading: no such object"));
+            return new RangedGetReader(location, file.size(), S3Version.parse(file.version()), file.version());
+        }
+        S3Version expected = S3Version.parse(expectedVersion);
+        HeadObjectResponse head;
+        try {
+            head = client.headObject(request -> request.bucket(location.bucket()).key(location.key())
+                    .versionId(expected.versionId()).ifMatch(expected.eTag()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 || e.statusCode() == 412) {
+                throw changed(uri, expectedVersion, e);
+            }
+            throw failure("open", uri, e);
+        } catch (SdkException e) {
+            throw failure("open", uri, e);
+        }
+        return new RangedGetReader(location, head.contentLength(), expected, expectedVersion);
+    }
+
+    /** The failure for a pinned version that is no longer there, naming the version the object has now. */
+    private FileChangedException changed(String uri, String expectedVersion, Exception cause) throws IOException {
+        FileChangedException changed = new FileChangedException(uri, expectedVersion, stat(uri).map(StorageFile::version).orElse(null));
+        changed.initCause(cause);
+        return changed;
     }
 
     @Override
@@ -283,6 +306,26 @@ public final class S3Storage implements Storage, AutoCloseable {
             } catch (SdkException e) {
                 throw failure("create", uri, e);
             }
+        }
+    }
+
+    @Override
+    public boolean replace(String uri, byte[] content, String expectedVersion) throws IOException {
+        S3Location location = S3Location.parse(uri);
+        requireNonNull(content, "content is null");
+        S3Version expected = S3Version.parse(requireNonNull(expectedVersion, "expectedVersion is null"));
+        try {
+            client.putObject(request -> request.bucket(location.bucket()).key(location.key()).ifMatch(expected.eTag())
+                    .contentLength((long) content.length), RequestBody.fromBytes(content));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 404) {
+                // A retried PUT whose first attempt landed also answers 412: the object then holds our bytes.
+                return objectHasContent(location, content.length, () -> new ByteArrayInputStream(content));
+            }
+            throw failure("replace", uri, e);
+        } catch (SdkException e) {
+            throw failure("replace", uri, e);
         }
     }
 
@@ -552,16 +595,25 @@ public final class S3Storage implements Storage, AutoCloseable {
     private final class RangedGetReader implements RangeReader {
         private final S3Location location;
         private final long length;
+        private final S3Version pinned;
+        private final String version;
         private volatile boolean closed;
 
-        RangedGetReader(S3Location location, long length) {
+        RangedGetReader(S3Location location, long length, S3Version pinned, String version) {
             this.location = location;
             this.length = length;
+            this.pinned = pinned;
+            this.version = version;
         }
 
         @Override
         public long length() {
             return length;
+        }
+
+        @Override
+        public String version() {
+            return version;
         }
 
         @Override
@@ -615,8 +667,13 @@ public final class S3Storage implements Storage, AutoCloseable {
             String range = "bytes=" + start + "-" + (start + count - 1);
             ResponseInputStream<GetObjectResponse> body;
             try {
-                body = client.getObject(request -> request.bucket(location.bucket()).key(location.key()).range(range));
+                // If-Match (and the versionId on versioned buckets): every byte comes from the version opened.
+                body = client.getObject(request -> request.bucket(location.bucket()).key(location.key()).range(range)
+                        .versionId(pinned.versionId()).ifMatch(pinned.eTag()));
             } catch (S3Exception e) {
+                if (e.statusCode() == 412) {
+                    throw changed(location.uri(), version, e);
+                }
                 if (e.statusCode() == 416) {
                     EOFException eof = new EOFException("Cannot read " + range + " of " + location
                             + ": the object is shorter than that (it changed while being read?)");

@@ -34,8 +34,18 @@ public interface Storage {
     /** The file at a URI, or empty when there is none. */
     Optional<StorageFile> stat(String uri) throws IOException;
 
-    /** Opens a file for positional (ranged) reads. */
-    RangeReader openForRead(String uri) throws IOException;
+    /** Opens a file for positional (ranged) reads, of whatever version it has now. */
+    default RangeReader openForRead(String uri) throws IOException {
+        return openForRead(uri, null);
+    }
+
+    /**
+     * Opens a file for positional reads of exactly the version {@code expectedVersion} names (a
+     * {@link StorageFile#version()} seen earlier), or of the current version when it is null. A file that no longer
+     * has that version fails with {@link FileChangedException}: at open, and on S3 at every read (ranged GETs carry
+     * {@code If-Match}), so bytes of two versions are never mixed.
+     */
+    RangeReader openForRead(String uri, String expectedVersion) throws IOException;
 
     /** Reads a whole (small) file. */
     byte[] readAll(String uri) throws IOException;
@@ -52,6 +62,13 @@ public interface Storage {
      * local: hard link of a fully written temporary file). Returns false, changing nothing, if something exists.
      */
     boolean createIfAbsent(String uri, byte[] content) throws IOException;
+
+    /**
+     * Replaces a file's content in one atomic, conditional step, only if it still has {@code expectedVersion}
+     * (S3: a PUT with {@code If-Match}; local: a rename under an OS file lock). Readers see the old content or the new,
+     * never a mix. Returns false, changing nothing, if the file has another version or is gone.
+     */
+    boolean replace(String uri, byte[] content, String expectedVersion) throws IOException;
 
     /** Deletes a file; succeeds if it does not exist. */
     void delete(String uri) throws IOException;

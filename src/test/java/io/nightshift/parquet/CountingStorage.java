@@ -32,12 +32,17 @@ final class CountingStorage extends ForwardingStorage {
     }
 
     @Override
-    public RangeReader openForRead(String uri) throws IOException {
-        RangeReader reader = delegate().openForRead(uri);
+    public RangeReader openForRead(String uri, String expectedVersion) throws IOException {
+        RangeReader reader = delegate().openForRead(uri, expectedVersion);
         return new RangeReader() {
             @Override
             public long length() {
                 return reader.length();
+            }
+
+            @Override
+            public String version() {
+                return reader.version();
             }
 
             @Override

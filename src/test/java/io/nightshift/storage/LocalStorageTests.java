@@ -2,6 +2,7 @@ package io.nightshift.storage;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -30,7 +31,7 @@ class LocalStorageTests {
 
         List<StorageFile> files = storage.list(file.toString());
 
-        assertThat(files).containsExactly(new StorageFile(file.toUri().toString(), 3));
+        assertThat(files).extracting(StorageFile::uri, StorageFile::size).containsExactly(tuple(file.toUri().toString(), 3L));
     }
 
     @Test
@@ -170,6 +171,32 @@ class LocalStorageTests {
 
         try (java.util.stream.Stream<Path> children = Files.list(directory)) {
             assertThat(children).isEmpty();
+        }
+    }
+
+    @Test
+    void aReaderPinnedToAVersionRefusesAFileReplacedSincePlanning() throws IOException {
+        Path file = write("in/part-0.parquet", "version one");
+        String planned = storage.stat(file.toString()).orElseThrow().version();
+        Files.writeString(file, "version two, longer");
+
+        assertThatThrownBy(() -> storage.openForRead(file.toString(), planned))
+                .isInstanceOf(FileChangedException.class)
+                .hasMessageContaining(file.toUri().toString())
+                .hasMessageContaining(planned);
+    }
+
+    @Test
+    void replaceSwapsTheContentOnlyWhileTheVersionIsTheExpectedOne() throws IOException {
+        Path file = write("out/_manifest.json", "old");
+        String version = storage.stat(file.toString()).orElseThrow().version();
+
+        assertThat(storage.replace(file.toString(), "new content".getBytes(UTF_8), version)).isTrue();
+        assertThat(storage.replace(file.toString(), "newer".getBytes(UTF_8), version)).isFalse();
+
+        assertThat(Files.readString(file)).isEqualTo("new content");
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files).as("nothing but the file itself in its directory").containsExactly(file);
         }
     }
 

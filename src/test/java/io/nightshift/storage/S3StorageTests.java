@@ -2,6 +2,7 @@ package io.nightshift.storage;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.EOFException;
@@ -60,7 +61,7 @@ class S3StorageTests {
 
         List<StorageFile> files = storage.list(uri("in/part-0.parquet"));
 
-        assertThat(files).containsExactly(new StorageFile(uri("in/part-0.parquet"), 3));
+        assertThat(files).extracting(StorageFile::uri, StorageFile::size).containsExactly(tuple(uri("in/part-0.parquet"), 3L));
     }
 
     @Test
@@ -171,7 +172,11 @@ class S3StorageTests {
     void statReturnsTheSizeOfAnObject() throws IOException {
         put("a.bin", "12345");
 
-        assertThat(storage.stat(uri("a.bin"))).contains(new StorageFile(uri("a.bin"), 5));
+        assertThat(storage.stat(uri("a.bin"))).hasValueSatisfying(file -> {
+            assertThat(file.uri()).isEqualTo(uri("a.bin"));
+            assertThat(file.size()).isEqualTo(5);
+            assertThat(file.version()).startsWith("ETag \"");
+        });
     }
 
     @Test
@@ -370,6 +375,32 @@ class S3StorageTests {
             assertThat(proxy.resetsPerformed()).isEqualTo(1);
             assertThat(buffer).isEqualTo(Arrays.copyOfRange(content, 100, 100 + buffer.length));
         }
+    }
+
+    @Test
+    void aReaderPinnedToAVersionFailsOnceTheObjectIsReplaced() throws IOException {
+        put("in.bin", "version one");
+        String planned = storage.stat(uri("in.bin")).orElseThrow().version();
+        try (RangeReader reader = storage.openForRead(uri("in.bin"), planned)) {
+            put("in.bin", "version two");
+
+            assertThatThrownBy(() -> reader.readFully(0, new byte[3], 0, 3))
+                    .isInstanceOf(FileChangedException.class)
+                    .hasMessageContaining(uri("in.bin"))
+                    .hasMessageContaining(planned);
+        }
+        assertThatThrownBy(() -> storage.openForRead(uri("in.bin"), planned)).isInstanceOf(FileChangedException.class);
+    }
+
+    @Test
+    void replaceSwapsTheContentOnlyWhileTheVersionIsTheExpectedOne() throws IOException {
+        put("_manifest.json", "old");
+        String version = storage.stat(uri("_manifest.json")).orElseThrow().version();
+
+        assertThat(storage.replace(uri("_manifest.json"), "new".getBytes(UTF_8), version)).isTrue();
+        assertThat(storage.replace(uri("_manifest.json"), "newer".getBytes(UTF_8), version)).isFalse();
+
+        assertThat(new String(storage.readAll(uri("_manifest.json")), UTF_8)).isEqualTo("new");
     }
 
     private String uri(String key) {
