@@ -104,6 +104,9 @@ public final class Runs {
             last = jobOperator.recover(last);
             leases.release(last.getId());
         }
+        if (last.getExecutionContext().containsKey(ScoringWorkerStep.PLAN_KEY)) {
+            steps.verifyInputs(steps.plan(last.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY)), runId);
+        }
         try {
             return outcome(jobOperator.restart(last));
         } catch (Exception e) {

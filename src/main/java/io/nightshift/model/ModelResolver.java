@@ -52,17 +52,46 @@ public final class ModelResolver {
             if (onnx.length == 0) {
                 throw new ModelException("Cannot load model " + location + ": " + onnxUri + " is empty (0 bytes)");
             }
-            byte[] specBytes = specUri.isPresent() ? storage.readAll(specUri.get()) : new byte[0];
-            String sha256 = sha256(onnx, specBytes);
-            String defaultName = defaultName(onnxUri, uri, specUri.isPresent());
-            ModelSpec spec = specUri.isPresent()
-                    ? ModelSpecParser.parse(new String(specBytes, StandardCharsets.UTF_8), specUri.get(), defaultName, sha256.substring(0, 12))
-                    : new ModelSpec(defaultName, sha256.substring(0, 12), null, List.of(), List.of());
-            Path local = cache(sha256, onnx);
-            return new ModelArtifact(uri, local, spec, specUri.isEmpty(), sha256);
+            byte[] specBytes = specUri.isPresent() ? storage.readAll(specUri.get()) : null;
+            return artifact(uri, defaultName(onnxUri, uri, specUri.isPresent()), onnx, specBytes, specUri.orElse(null));
         } catch (IOException e) {
             throw new ModelException("Cannot load model " + location + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Builds the artifact from the model's bytes and caches the files by sha256 (model.yaml only when there is one). */
+    private ModelArtifact artifact(String uri, String defaultName, byte[] onnx, byte[] specBytes, String specUri) throws IOException {
+        String sha256 = sha256(onnx, specBytes == null ? new byte[0] : specBytes);
+        ModelSpec spec = specBytes != null
+                ? ModelSpecParser.parse(new String(specBytes, StandardCharsets.UTF_8), specUri, defaultName, sha256.substring(0, 12))
+                : new ModelSpec(defaultName, sha256.substring(0, 12), null, List.of(), List.of());
+        Path local = cache(sha256, onnx, specBytes);
+        return new ModelArtifact(uri, local, spec, specBytes == null, sha256);
+    }
+
+    /**
+     * The model a run was planned with, for a relaunch: from this node's cached copy when it has one whose bytes still
+     * hash to {@code expectedSha256} (so a moved {@code …/production} location or a deleted source does not break a
+     * relaunch), else from the location, checked against the sha256.
+     */
+    public ModelArtifact resolvePinned(String location, String expectedSha256) {
+        Path directory = cacheDirectory.resolve(expectedSha256);
+        Path onnxFile = directory.resolve(MODEL_FILE);
+        Path specFile = directory.resolve(SPEC_FILE);
+        if (Files.isRegularFile(onnxFile)) {
+            try {
+                byte[] onnx = Files.readAllBytes(onnxFile);
+                byte[] specBytes = Files.isRegularFile(specFile) ? Files.readAllBytes(specFile) : null;
+                if (sha256(onnx, specBytes == null ? new byte[0] : specBytes).equals(expectedSha256)) {
+                    String uri = storage.normalize(location);
+                    String defaultName = defaultName(specBytes == null ? uri : storage.resolve(uri, MODEL_FILE), uri, specBytes != null);
+                    return artifact(uri, defaultName, onnx, specBytes, specFile.toUri().toString());
+                }
+            } catch (IOException e) {
+                // An unreadable cache entry is no reason to fail: the location is the source of truth.
+            }
+        }
+        return resolveExpecting(location, expectedSha256);
     }
 
     /** Resolves and checks the model is the one a run planned with; a relaunch must not score with a different model. */
@@ -76,17 +105,24 @@ public final class ModelResolver {
         return artifact;
     }
 
-    private Path cache(String sha256, byte[] onnx) throws IOException {
+    private Path cache(String sha256, byte[] onnx, byte[] specBytes) throws IOException {
         Path directory = cacheDirectory.resolve(sha256);
         Path file = directory.resolve(MODEL_FILE);
-        if (Files.isRegularFile(file) && Files.size(file) == onnx.length) {
-            return file;
+        if (specBytes != null) {
+            cacheFile(directory, directory.resolve(SPEC_FILE), specBytes);
+        }
+        cacheFile(directory, file, onnx);
+        return file;
+    }
+
+    private static void cacheFile(Path directory, Path file, byte[] content) throws IOException {
+        if (Files.isRegularFile(file) && Files.size(file) == content.length) {
+            return;
         }
         Files.createDirectories(directory);
         Path temporary = Files.createTempFile(directory, ".model-", ".tmp");
-        Files.write(temporary, onnx);
+        Files.write(temporary, content);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return file;
     }
 
     private static String defaultName(String onnxUri, String uri, boolean directory) {

@@ -114,19 +114,28 @@ public final class ColumnarParquetReader implements AutoCloseable {
      */
     public static ColumnarParquetReader open(Storage storage, String uri, List<String> columns, int firstRowGroup,
             long rowOffsetInFirstGroup, int endRowGroupExclusive) throws IOException {
+        return open(storage, uri, null, columns, firstRowGroup, rowOffsetInFirstGroup, endRowGroupExclusive);
+    }
+
+    /**
+     * Like {@link #open(Storage, String, List, int, long, int)}, reading only {@code expectedVersion} of the file:
+     * a file changed since that version was seen fails with {@code FileChangedException}, at open or at any read.
+     */
+    public static ColumnarParquetReader open(Storage storage, String uri, String expectedVersion, List<String> columns,
+            int firstRowGroup, long rowOffsetInFirstGroup, int endRowGroupExclusive) throws IOException {
         if (endRowGroupExclusive < 0) {
             throw new IllegalArgumentException("endRowGroupExclusive is negative: " + endRowGroupExclusive);
         }
-        return openRange(storage, uri, columns, firstRowGroup, rowOffsetInFirstGroup, endRowGroupExclusive);
+        return openRange(storage, uri, expectedVersion, columns, firstRowGroup, rowOffsetInFirstGroup, endRowGroupExclusive);
     }
 
     /** Opens a file to read {@code columns} of all its rows. */
     public static ColumnarParquetReader openAll(Storage storage, String uri, List<String> columns) throws IOException {
-        return openRange(storage, uri, columns, 0, 0, TO_LAST_ROW_GROUP);
+        return openRange(storage, uri, null, columns, 0, 0, TO_LAST_ROW_GROUP);
     }
 
-    private static ColumnarParquetReader openRange(Storage storage, String uri, List<String> columns, int firstRowGroup,
-            long rowOffsetInFirstGroup, int endRowGroupExclusive) throws IOException {
+    private static ColumnarParquetReader openRange(Storage storage, String uri, String expectedVersion, List<String> columns,
+            int firstRowGroup, long rowOffsetInFirstGroup, int endRowGroupExclusive) throws IOException {
         requireNonNull(storage, "storage is null");
         requireNonNull(uri, "uri is null");
         requireNonNull(columns, "columns is null");
@@ -139,7 +148,7 @@ public final class ColumnarParquetReader implements AutoCloseable {
                 throw new IllegalArgumentException("Cannot read " + uri + ": column '" + column + "' requested twice");
             }
         }
-        StorageInputFile file = new StorageInputFile(storage, uri);
+        StorageInputFile file = new StorageInputFile(storage, uri, expectedVersion);
         RangeReaderInputStream stream = file.openStream();
         ParquetFileReader fileReader = ParquetFiles.open(file, stream);
         try {

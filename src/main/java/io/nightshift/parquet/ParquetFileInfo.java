@@ -17,6 +17,9 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  * inputs against the columns, without reading any data.
  *
  * @param uri the file
+ * @param version the storage version read (S3 ETag, local size and modification time)
+ * @param footerChecksum CRC-32C of the footer bytes (metadata, its length and the magic): with the version, what
+ *     pins a file to the plan, since a local file restored or rewritten may keep its modification time
  * @param sizeBytes the file size
  * @param rowCount rows in all row groups
  * @param rowGroupRows rows per row group, in file order
@@ -25,6 +28,8 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  */
 public record ParquetFileInfo(
         String uri,
+        String version,
+        long footerChecksum,
         long sizeBytes,
         long rowCount,
         List<Long> rowGroupRows,
@@ -33,6 +38,7 @@ public record ParquetFileInfo(
 
     public ParquetFileInfo {
         requireNonNull(uri, "uri is null");
+        requireNonNull(version, "version is null");
         rowGroupRows = List.copyOf(requireNonNull(rowGroupRows, "rowGroupRows is null"));
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
         keyValueMetadata = Map.copyOf(requireNonNull(keyValueMetadata, "keyValueMetadata is null"));
@@ -49,17 +55,30 @@ public record ParquetFileInfo(
         requireNonNull(storage, "storage is null");
         requireNonNull(uri, "uri is null");
         StorageInputFile file = new StorageInputFile(storage, uri);
-        try (ParquetFileReader reader = ParquetFiles.open(file, file.openStream())) {
+        RangeReaderInputStream stream = file.openStream();
+        try (ParquetFileReader reader = ParquetFiles.open(file, stream)) {
             ParquetMetadata footer = reader.getFooter();
             List<Long> rowGroupRows = footer.getBlocks().stream().map(BlockMetaData::getRowCount).toList();
             long rowCount = rowGroupRows.stream().mapToLong(Long::longValue).sum();
             return new ParquetFileInfo(
                     uri,
+                    stream.version(),
+                    ParquetFiles.footerChecksum(stream),
                     file.getLength(),
                     rowCount,
                     rowGroupRows,
                     ParquetFiles.columns(footer.getFileMetaData().getSchema()),
                     withoutNullValues(footer.getFileMetaData().getKeyValueMetaData()));
+        }
+    }
+
+    /**
+     * The footer checksum of {@code expectedVersion} of a file, to compare with the one planned; fails with
+     * {@code FileChangedException} if the file no longer has that version.
+     */
+    public static long footerChecksum(Storage storage, String uri, String expectedVersion) throws IOException {
+        try (RangeReaderInputStream stream = new StorageInputFile(storage, uri, expectedVersion).openStream()) {
+            return ParquetFiles.footerChecksum(stream);
         }
     }
 

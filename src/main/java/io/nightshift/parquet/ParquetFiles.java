@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.CRC32C;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -88,6 +89,34 @@ final class ParquetFiles {
                     + footerLength + " does not fit in a file of " + length + " bytes)");
         }
         stream.seek(0);
+    }
+
+    /**
+     * CRC-32C of a file's footer: the serialized metadata, its length and the trailing magic. The footer holds every
+     * row group's offsets, sizes and statistics, so another file with the same name, size and layout still has
+     * another footer checksum unless its data is byte for byte the same.
+     */
+    static long footerChecksum(RangeReaderInputStream stream) throws IOException {
+        long length = stream.length();
+        if (length < MINIMUM_FILE_BYTES) {
+            throw new ParquetFormatException("Cannot read " + stream.uri() + ": not a Parquet file (only " + length + " bytes)");
+        }
+        byte[] tail = new byte[8];
+        stream.seek(length - tail.length);
+        stream.readFully(tail);
+        long footerLength = Integer.toUnsignedLong((tail[0] & 0xFF) | (tail[1] & 0xFF) << 8 | (tail[2] & 0xFF) << 16
+                | (tail[3] & 0xFF) << 24);
+        if (footerLength > length - MINIMUM_FILE_BYTES) {
+            throw new ParquetFormatException("Cannot read " + stream.uri() + ": truncated or corrupt footer (footer length "
+                    + footerLength + " does not fit in a file of " + length + " bytes)");
+        }
+        byte[] footer = new byte[(int) footerLength + tail.length];
+        stream.seek(length - footer.length);
+        stream.readFully(footer);
+        CRC32C crc = new CRC32C();
+        crc.update(footer);
+        stream.seek(0);
+        return crc.getValue();
     }
 
     private static boolean startsWith(byte[] bytes, int offset, byte[] prefix) {

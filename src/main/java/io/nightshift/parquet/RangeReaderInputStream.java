@@ -42,6 +42,16 @@ final class RangeReaderInputStream extends SeekableInputStream {
         return length;
     }
 
+    /** The file being read. */
+    String uri() {
+        return uri;
+    }
+
+    /** The version of the file being read (see {@code StorageFile.version()}). */
+    String version() {
+        return rangeReader.version();
+    }
+
     /**
      * Whether a read from storage itself failed (as opposed to the bytes being unparseable); lets a caller tell a
      * network error, worth retrying, from a corrupt file, which is not.

@@ -18,11 +18,18 @@ public final class StorageInputFile implements InputFile {
 
     private final Storage storage;
     private final String uri;
+    private final String expectedVersion;
     private long length = -1;
 
     public StorageInputFile(Storage storage, String uri) {
+        this(storage, uri, null);
+    }
+
+    /** Reads only {@code expectedVersion} of the file (null: whatever version it has when opened). */
+    public StorageInputFile(Storage storage, String uri, String expectedVersion) {
         this.storage = requireNonNull(storage, "storage is null");
         this.uri = requireNonNull(uri, "uri is null");
+        this.expectedVersion = expectedVersion;
     }
 
     @Override
@@ -43,7 +50,7 @@ public final class StorageInputFile implements InputFile {
     /** Like {@link #newStream()}, typed so this package can ask whether a failure came from storage. */
     RangeReaderInputStream openStream() throws IOException {
         RangeReaderInputStream stream = new RangeReaderInputStream(
-                storage.openForRead(uri), uri, RangeReaderInputStream.DEFAULT_WINDOW_BYTES);
+                storage.openForRead(uri, expectedVersion), uri, RangeReaderInputStream.DEFAULT_WINDOW_BYTES);
         // The reader knows the length already; remembering it saves a metadata request (an S3 HEAD) later.
         length = stream.length();
         return stream;

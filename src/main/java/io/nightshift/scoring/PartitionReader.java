@@ -3,6 +3,7 @@ package io.nightshift.scoring;
 import io.nightshift.parquet.ColumnKind;
 import io.nightshift.parquet.ColumnVector;
 import io.nightshift.parquet.ColumnarParquetReader;
+import io.nightshift.storage.FileChangedException;
 import io.nightshift.storage.Storage;
 import java.io.IOException;
 import java.util.List;
@@ -27,16 +28,19 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
     private final ScoringPlan plan;
     private final ScoringPlan.PlannedPartition partition;
     private final int batchSize;
+    private final long runId;
 
     private ColumnarParquetReader reader;
     private long rowsRead;
+    private boolean verifiedAtEnd;
 
-    PartitionReader(String name, Storage storage, ScoringPlan plan, int partitionIndex) {
+    PartitionReader(String name, Storage storage, ScoringPlan plan, int partitionIndex, long runId) {
         this.name = name;
         this.storage = storage;
         this.plan = plan;
         this.partition = plan.partition(partitionIndex);
         this.batchSize = plan.settings().effectiveBatchSize();
+        this.runId = runId;
     }
 
     @Override
@@ -46,8 +50,14 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
         rowsRead = executionContext.getLong(key(ROWS_READ_KEY), 0L);
         MDC.put("partition", partition.name());
         String uri = fileUri();
+        ScoringPlan.PlannedFile file = plan.files().get(partition.file());
+        InputPins.verify(storage, file, context());
+        verifiedAtEnd = false;
         try {
-            reader = ColumnarParquetReader.open(storage, uri, plan.columnNames(), rowGroup, rowOffset, partition.endRowGroup());
+            reader = ColumnarParquetReader.open(storage, uri, file.version(), plan.columnNames(), rowGroup, rowOffset,
+                    partition.endRowGroup());
+        } catch (FileChangedException e) {
+            throw InputPins.changed(context(), uri, e.change());
         } catch (IOException e) {
             throw new ItemStreamException("Cannot open " + uri + " at row group " + rowGroup + ", row " + rowOffset + ": "
                     + e.getMessage(), e);
@@ -64,12 +74,20 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
         int rows;
         try {
             rows = reader.read(vectors, batchSize);
+        } catch (FileChangedException e) {
+            throw InputPins.changed(context(), fileUri(), e.change());
         } catch (IOException e) {
             throw new ItemStreamException("Cannot read " + fileUri() + " (partition " + partition.name() + ", rows after "
                     + (partition.firstRowIndex() + rowsRead) + "): " + e.getMessage()
                     + ". Fix or replace the file, then relaunch the run.", e);
         }
         if (rows == 0) {
+            // The end of the partition, before its last chunk is written and committed: one more proof that every
+            // row came from the planned file.
+            if (!verifiedAtEnd) {
+                InputPins.verify(storage, plan.files().get(partition.file()), context());
+                verifiedAtEnd = true;
+            }
             return null;
         }
         RowBatch batch = new RowBatch(partition.index(), fileUri(), partition.firstRowIndex() + rowsRead, rows, vectors);
@@ -99,6 +117,10 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
                 reader = null;
             }
         }
+    }
+
+    private String context() {
+        return "Cannot score " + partition.name() + " of run " + runId;
     }
 
     private String fileUri() {

@@ -64,8 +64,12 @@ public record ScoringPlan(
         }
     }
 
-    /** An input file as it was when the run was planned. */
-    public record PlannedFile(String uri, long sizeBytes, long rows, List<Long> rowGroupRows) {
+    /**
+     * An input file as it was when the run was planned: its storage version (S3 ETag/versionId, local size and
+     * modification time) and footer checksum pin it, so every later read can prove it reads the same file.
+     * ({@code version} is null only in plans saved before versions were recorded; such files are not checked.)
+     */
+    public record PlannedFile(String uri, String version, long footerChecksum, long sizeBytes, long rows, List<Long> rowGroupRows) {
         public PlannedFile {
             requireNonNull(uri, "uri is null");
             rowGroupRows = List.copyOf(rowGroupRows);

@@ -142,7 +142,8 @@ public final class ScoringPlanner {
         }
         List<ScoringPlan.PlannedFile> files = new ArrayList<>();
         for (ParquetFileInfo info : infos) {
-            files.add(new ScoringPlan.PlannedFile(info.uri(), info.sizeBytes(), info.rowCount(), info.rowGroupRows()));
+            files.add(new ScoringPlan.PlannedFile(info.uri(), info.version(), info.footerChecksum(), info.sizeBytes(), info.rowCount(),
+                    info.rowGroupRows()));
         }
         List<ScoringPlan.PlannedPartition> partitions = partition(files, totalRows, settings);
         ScoringPlan plan = new ScoringPlan(runKey, settings, output, rejects,

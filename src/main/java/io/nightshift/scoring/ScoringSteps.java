@@ -51,14 +51,24 @@ public final class ScoringSteps {
         progress.remove(runKey);
     }
 
-    public PartitionReader reader(ScoringPlan plan, int partition) {
-        return new PartitionReader(READER_NAME, storage, plan, partition);
+    public PartitionReader reader(ScoringPlan plan, int partition, long runId) {
+        return new PartitionReader(READER_NAME, storage, plan, partition, runId);
+    }
+
+    /**
+     * Checks, before a relaunch scores anything, that every input is still the file the run was planned on; a
+     * changed one fails with a configuration error naming it and what changed (nothing was written).
+     */
+    public void verifyInputs(ScoringPlan plan, long runId) {
+        for (ScoringPlan.PlannedFile file : plan.files()) {
+            InputPins.verify(storage, file, "Cannot resume run " + runId);
+        }
     }
 
     public ScoringProcessor processor(ScoringPlan plan) {
         // Once per run, not per partition: resolving reads the whole model file and hashes it.
         ModelArtifact artifact = artifacts.computeIfAbsent(plan.runKey(),
-                key -> models.resolveExpecting(plan.model().location(), plan.model().sha256()));
+                key -> models.resolvePinned(plan.model().location(), plan.model().sha256()));
         List<ModelSpec.FeatureSpec> features = artifact.spec().features().isEmpty()
                 ? plan.featureNames().stream().map(ModelSpec.FeatureSpec::plain).toList()
                 : artifact.spec().features();

@@ -53,7 +53,8 @@ public final class ScoringWorkerStep implements Step {
     public void execute(StepExecution stepExecution) throws JobInterruptedException {
         ScoringPlan plan = steps.plan(stepExecution.getJobExecution().getExecutionContext().getString(PLAN_KEY));
         int partition = partitionIndex(stepExecution);
-        ScoringReader reader = new ScoringReader(steps.reader(plan, partition), steps.processor(plan));
+        long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+        ScoringReader reader = new ScoringReader(steps.reader(plan, partition, runId), steps.processor(plan));
         ChunkOrientedStep<ScoredBatch, ScoredBatch> step = new StepBuilder(NAME, jobRepository)
                 .<ScoredBatch, ScoredBatch>chunk(plan.settings().batchesPerCommit())
                 .transactionManager(transactionManager)

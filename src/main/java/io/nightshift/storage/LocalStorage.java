@@ -137,6 +137,14 @@ public final class LocalStorage implements Storage {
                     }
                     at += read;
                 }
+                if (expectedVersion != null) {
+                    // Like S3's If-Match on every GET: a file rewritten in place or replaced (renamed over) since it
+                    // was pinned fails the read, so bytes of two versions never meet in one run.
+                    String now = Files.exists(path) ? LocalStorage.version(path) : null;
+                    if (!version.equals(now)) {
+                        throw new FileChangedException(path.toUri().toString(), version, now);
+                    }
+                }
             }
 
             @Override

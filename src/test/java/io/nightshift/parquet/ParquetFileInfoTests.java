@@ -182,7 +182,7 @@ class ParquetFileInfoTests {
 
     @Test
     void keepsMetadataAndColumnsImmutable() {
-        ParquetFileInfo info = new ParquetFileInfo("file:/x.parquet", 10, 0, new java.util.ArrayList<>(List.of()),
+        ParquetFileInfo info = new ParquetFileInfo("file:/x.parquet", "size 10, modified 2026-12-01T00:00:00Z", 0, 10, 0, new java.util.ArrayList<>(List.of()),
                 List.of(), new java.util.HashMap<>(Map.of("a", "b")));
 
         assertThatThrownBy(() -> info.keyValueMetadata().put("c", "d")).isInstanceOf(UnsupportedOperationException.class);

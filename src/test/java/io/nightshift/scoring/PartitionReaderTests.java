@@ -1,12 +1,14 @@
 package io.nightshift.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nightshift.parquet.ColumnVector;
 import io.nightshift.storage.LocalStorage;
 import io.nightshift.storage.Storage;
 import io.nightshift.testing.ScoringFixtures;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ class PartitionReaderTests {
     private static final int ROWS = 1_000;
     private static final int ROW_GROUP_ROWS = 100;
     private static final int BATCH_SIZE = 64;
+    private static final long RUN_ID = 12;
 
     @TempDir
     Path directory;
@@ -50,7 +53,7 @@ class PartitionReaderTests {
     void anUninterruptedReadReturnsEveryRowOfThePartitionOnceInFileOrder() {
         // given
         ScoringPlan.PlannedPartition partition = plan.partition(1);
-        PartitionReader reader = new PartitionReader(NAME, storage, plan, 1);
+        PartitionReader reader = new PartitionReader(NAME, storage, plan, 1, RUN_ID);
 
         // when
         reader.open(new ExecutionContext());
@@ -68,14 +71,14 @@ class PartitionReaderTests {
         ScoringPlan.PlannedPartition partition = plan.partition(1);
         assertThat(Math.ceilDiv(partition.rows(), BATCH_SIZE)).as("batches in the partition").isEqualTo(5);
         ExecutionContext executionContext = new ExecutionContext();
-        PartitionReader stopped = new PartitionReader(NAME, storage, plan, 1);
+        PartitionReader stopped = new PartitionReader(NAME, storage, plan, 1, RUN_ID);
         stopped.open(executionContext);
         List<String> rows = new ArrayList<>(read(stopped, batchesBeforeStop));
         stopped.update(executionContext);
         stopped.close();
 
         // when
-        PartitionReader restored = new PartitionReader(NAME, storage, plan, 1);
+        PartitionReader restored = new PartitionReader(NAME, storage, plan, 1, RUN_ID);
         restored.open(TestPlans.persisted(executionContext));
         rows.addAll(readToEnd(restored));
         restored.close();
@@ -90,19 +93,19 @@ class PartitionReaderTests {
         ScoringPlan.PlannedPartition partition = plan.partition(0);
         ExecutionContext executionContext = new ExecutionContext();
         List<String> rows = new ArrayList<>();
-        PartitionReader first = new PartitionReader(NAME, storage, plan, 0);
+        PartitionReader first = new PartitionReader(NAME, storage, plan, 0, RUN_ID);
         first.open(executionContext);
         rows.addAll(read(first, 1));
         first.update(executionContext);
         first.close();
-        PartitionReader second = new PartitionReader(NAME, storage, plan, 0);
+        PartitionReader second = new PartitionReader(NAME, storage, plan, 0, RUN_ID);
         second.open(TestPlans.persisted(executionContext));
         rows.addAll(read(second, 2));
         second.update(executionContext);
         second.close();
 
         // when
-        PartitionReader third = new PartitionReader(NAME, storage, plan, 0);
+        PartitionReader third = new PartitionReader(NAME, storage, plan, 0, RUN_ID);
         third.open(TestPlans.persisted(executionContext));
         rows.addAll(readToEnd(third));
         third.close();
@@ -115,14 +118,14 @@ class PartitionReaderTests {
     void aReaderStoppedAtTheEndOfItsPartitionIsRestoredExhausted() {
         // given
         ExecutionContext executionContext = new ExecutionContext();
-        PartitionReader stopped = new PartitionReader(NAME, storage, plan, 1);
+        PartitionReader stopped = new PartitionReader(NAME, storage, plan, 1, RUN_ID);
         stopped.open(executionContext);
         readToEnd(stopped);
         stopped.update(executionContext);
         stopped.close();
 
         // when
-        PartitionReader restored = new PartitionReader(NAME, storage, plan, 1);
+        PartitionReader restored = new PartitionReader(NAME, storage, plan, 1, RUN_ID);
         restored.open(TestPlans.persisted(executionContext));
         RowBatch batch = restored.read();
         restored.close();
@@ -135,7 +138,7 @@ class PartitionReaderTests {
     void checkpointKeysArePrefixedWithTheReadersName() {
         // given
         ExecutionContext executionContext = new ExecutionContext();
-        PartitionReader reader = new PartitionReader("left-reader", storage, plan, 1);
+        PartitionReader reader = new PartitionReader("left-reader", storage, plan, 1, RUN_ID);
         reader.open(executionContext);
         reader.read();
 
@@ -154,8 +157,8 @@ class PartitionReaderTests {
     void twoReadersSavingToOneContextEachRestoreTheirOwnPosition() {
         // given
         ExecutionContext executionContext = new ExecutionContext();
-        PartitionReader left = new PartitionReader("left", storage, plan, 0);
-        PartitionReader right = new PartitionReader("right", storage, plan, 2);
+        PartitionReader left = new PartitionReader("left", storage, plan, 0, RUN_ID);
+        PartitionReader right = new PartitionReader("right", storage, plan, 2, RUN_ID);
         left.open(executionContext);
         right.open(executionContext);
         List<String> leftRows = new ArrayList<>(read(left, 1));
@@ -167,8 +170,8 @@ class PartitionReaderTests {
 
         // when
         ExecutionContext restoredContext = TestPlans.persisted(executionContext);
-        PartitionReader restoredLeft = new PartitionReader("left", storage, plan, 0);
-        PartitionReader restoredRight = new PartitionReader("right", storage, plan, 2);
+        PartitionReader restoredLeft = new PartitionReader("left", storage, plan, 0, RUN_ID);
+        PartitionReader restoredRight = new PartitionReader("right", storage, plan, 2, RUN_ID);
         restoredLeft.open(restoredContext);
         restoredRight.open(restoredContext);
         leftRows.addAll(readToEnd(restoredLeft));
@@ -179,6 +182,42 @@ class PartitionReaderTests {
         // then
         assertThat(leftRows).isEqualTo(expectedRows(plan.partition(0)));
         assertThat(rightRows).isEqualTo(expectedRows(plan.partition(2)));
+    }
+
+    @Test
+    void aFileReplacedSinceThePlanIsRefusedWhenThePartitionOpensNamingTheFileAndWhatChanged() throws IOException {
+        // given: the planned file replaced by another with the same name and row-group layout, other rows
+        Path file = Path.of(java.net.URI.create(plan.files().getFirst().uri()));
+        ScoringFixtures.data(directory.resolve("other"), 1, ROWS, ROW_GROUP_ROWS, 7);
+        try (var others = Files.list(directory.resolve("other"))) {
+            Files.move(others.findFirst().orElseThrow(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        PartitionReader reader = new PartitionReader(NAME, storage, plan, 1, RUN_ID);
+
+        // when / then
+        assertThatThrownBy(() -> reader.open(new ExecutionContext()))
+                .isInstanceOf(ScoringException.class)
+                .hasMessageStartingWith("Cannot score partition-00001 of run 12: " + file.toUri() + " changed since the run was planned (")
+                .hasMessageEndingWith("Restore it, or start a new run.")
+                .satisfies(e -> assertThat(((ScoringException) e).kind()).isEqualTo(ScoringException.Kind.CONFIGURATION));
+    }
+
+    @Test
+    void aFileRewrittenWhileThePartitionIsReadFailsTheReadBeforeTheLastChunk() throws IOException {
+        // given: a reader part way through its partition
+        Path file = Path.of(java.net.URI.create(plan.files().getFirst().uri()));
+        PartitionReader reader = new PartitionReader(NAME, storage, plan, 1, RUN_ID);
+        reader.open(new ExecutionContext());
+        read(reader, 1);
+
+        // when: the file is rewritten in place (same bytes, new modification time)
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+        // then: reading on (or ending the partition) refuses it
+        assertThatThrownBy(() -> readToEnd(reader))
+                .isInstanceOf(ScoringException.class)
+                .hasMessageContaining("changed since the run was planned");
+        reader.close();
     }
 
     /** {@code rowIndex:id:f00}: where the reader says a row is in the file, which row it is, and one of its values. */

@@ -46,7 +46,7 @@ final class TestPlans {
             columns.add(new ScoringPlan.PlannedColumn(column.name(), column.kind().name(), column.parquetType()));
         }
         List<ScoringPlan.PlannedFile> files = infos.stream()
-                .map(info -> new ScoringPlan.PlannedFile(info.uri(), info.sizeBytes(), info.rowCount(), info.rowGroupRows()))
+                .map(info -> new ScoringPlan.PlannedFile(info.uri(), info.version(), info.footerChecksum(), info.sizeBytes(), info.rowCount(), info.rowGroupRows()))
                 .toList();
         long totalRows = infos.stream().mapToLong(ParquetFileInfo::rowCount).sum();
         String output = storage.normalize(settings.output());
