@@ -4,6 +4,7 @@ import io.nightshift.commit.OutputCommitter;
 import io.nightshift.model.ModelResolver;
 import io.nightshift.parquet.WriterOptions;
 import io.nightshift.scoring.LoadedModels;
+import io.nightshift.scoring.RunFence;
 import io.nightshift.scoring.ScoringPlanner;
 import io.nightshift.scoring.ScoringSteps;
 import io.nightshift.storage.LocalStorage;
@@ -67,7 +68,8 @@ public class NightshiftApplication {
     }
 
     @Bean
-    ScoringSteps scoringSteps(Storage storage, ModelResolver models, LoadedModels loadedModels, WriterOptions writerOptions) {
-        return new ScoringSteps(storage, models, loadedModels, writerOptions);
+    ScoringSteps scoringSteps(Storage storage, ModelResolver models, LoadedModels loadedModels, WriterOptions writerOptions,
+            RunFence fence) {
+        return new ScoringSteps(storage, models, loadedModels, writerOptions, fence);
     }
 }

@@ -58,7 +58,7 @@ final class RunListener implements JobExecutionListener {
         long runId = jobExecution.getJobInstance().getInstanceId();
         MDC.put("runId", Long.toString(runId));
         MDC.put("job", jobExecution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"));
-        leases.acquire(jobExecution.getId());
+        leases.attach(runId, jobExecution.getId());
         restoreFromCompletedSteps(jobExecution);
         log.info("Run {} started (execution {}, pid {})", runId, jobExecution.getId(), ProcessHandle.current().pid());
         long period = terminal ? 500 : interval.toMillis();
@@ -96,7 +96,7 @@ final class RunListener implements JobExecutionListener {
             report.cancel(false);
         }
         report(jobExecution, true);
-        leases.release(jobExecution.getId());
+        leases.release(jobExecution.getJobInstance().getInstanceId());
         MDC.remove("runId");
         MDC.remove("job");
     }

@@ -46,9 +46,11 @@ public final class Runs {
     private final RunLeases leases;
     private final ScoringPlanner planner;
     private final ScoringSteps steps;
+    private final OutputClaims claims;
+    private final RunCommit commit;
 
     Runs(JobOperator jobOperator, JobRepository jobRepository, Job scoringJob, RunStore store, RunLeases leases,
-            ScoringPlanner planner, ScoringSteps steps) {
+            ScoringPlanner planner, ScoringSteps steps, OutputClaims claims, RunCommit commit) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.scoringJob = scoringJob;
@@ -56,11 +58,14 @@ public final class Runs {
         this.leases = leases;
         this.planner = planner;
         this.steps = steps;
+        this.claims = claims;
+        this.commit = commit;
     }
 
     /** Checks what can be checked before a run exists, creates the run and executes it to its end. */
     public RunOutcome score(String jobName, ScoringSettings settings) {
         planner.preflight(settings);
+        claims.refuseIfHeld(planner.outputUri(settings));
         String runKey = UUID.randomUUID().toString();
         store.save(runKey, jobName, settings);
         JobParameters parameters = new JobParametersBuilder()
@@ -84,33 +89,105 @@ public final class Runs {
         if (last == null) {
             throw new RunRequestException("Run " + runId + " has no executions to relaunch.");
         }
+        refuseFinished(runId, last);
+        // The takeover is one conditional update of the run's lease: of two relaunches started at once, one wins
+        // here and the other is refused before it changes anything.
+        leases.takeOver(runId);
+        try {
+            last = jobRepository.getLastJobExecution(instance);
+            refuseFinished(runId, last);
+            BatchStatus status = last.getStatus();
+            if (status.isRunning() || status == BatchStatus.UNKNOWN) {
+                log.warn("Run {} execution {} was {} but its owner is gone; marking it FAILED before relaunching", runId,
+                        last.getId(), status);
+                last = jobOperator.recover(last);
+            }
+            Optional<ScoringPlan> plan = plan(instance, last);
+            if (plan.isPresent()) {
+                steps.verifyInputs(plan.get(), runId);
+            }
+        } catch (RuntimeException e) {
+            leases.release(runId);
+            throw e;
+        }
+        try {
+            return outcome(jobOperator.restart(last));
+        } catch (Exception e) {
+            leases.release(runId);
+            throw new IllegalStateException("Cannot relaunch run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void refuseFinished(long runId, JobExecution last) {
         BatchStatus status = last.getStatus();
         if (status == BatchStatus.COMPLETED) {
             throw new RunRequestException("Run " + runId + " already completed at " + last.getEndTime()
                     + "; nothing to relaunch. Start a new run to score again.");
         }
         if (status == BatchStatus.ABANDONED) {
-            throw new RunRequestException("Run " + runId + " was abandoned and cannot be relaunched.");
+            throw new RunRequestException("Run " + runId + " was abandoned and cannot be relaunched. Start a new run.");
         }
-        if (status.isRunning() || status == BatchStatus.UNKNOWN) {
-            Optional<RunLeases.Owner> owner = leases.owner(last.getId());
-            if (owner.isPresent() && owner.get().alive()) {
-                throw new RunRequestException("Run " + runId + " is still running (execution " + last.getId() + " on "
-                        + owner.get().host() + ", pid " + owner.get().pid() + ", heartbeat " + owner.get().heartbeatAt()
-                        + "). Stop it first, or wait for it to end.");
-            }
-            log.warn("Run {} execution {} was {} but its owner is gone ({}); marking it FAILED before relaunching", runId,
-                    last.getId(), status, owner.map(o -> o.host() + " pid " + o.pid()).orElse("no lease"));
-            last = jobOperator.recover(last);
-            leases.release(last.getId());
-        }
+    }
+
+    /** The run's plan: from its last execution, or from its completed plan step if the process died before copying it. */
+    private Optional<ScoringPlan> plan(JobInstance instance, JobExecution last) {
         if (last.getExecutionContext().containsKey(ScoringWorkerStep.PLAN_KEY)) {
-            steps.verifyInputs(steps.plan(last.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY)), runId);
+            return Optional.of(steps.plan(last.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY)));
         }
+        StepExecution planStep = jobRepository.getLastStepExecution(instance, "plan");
+        if (planStep != null && planStep.getStatus() == BatchStatus.COMPLETED
+                && planStep.getExecutionContext().containsKey(ScoringWorkerStep.PLAN_KEY)) {
+            return Optional.of(steps.plan(planStep.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY)));
+        }
+        return Optional.empty();
+    }
+
+    /** What {@link #abandon} did. */
+    public record Abandoned(long runId, String previousStatus, List<String> deleted, String output) {
+        public Abandoned {
+            deleted = List.copyOf(deleted);
+        }
+    }
+
+    /**
+     * Gives a run up for good: marks it ABANDONED (never relaunchable), deletes its part files and rejects, and releases
+     * its claim on the output, so a new run may score there. Refused for a committed run and for a running one whose
+     * owner is alive (the lease takeover decides, as for a relaunch).
+     */
+    public Abandoned abandon(long runId) {
+        JobInstance instance = instance(runId);
+        JobExecution last = jobRepository.getLastJobExecution(instance);
+        if (last == null) {
+            throw new RunRequestException("Run " + runId + " has no executions to abandon.");
+        }
+        if (last.getStatus() == BatchStatus.COMPLETED) {
+            throw new RunRequestException("Run " + runId + " committed its output at " + last.getEndTime()
+                    + "; there is nothing to abandon. Start a new run with --overwrite to replace it.");
+        }
+        if (last.getStatus() == BatchStatus.ABANDONED) {
+            throw new RunRequestException("Run " + runId + " is already abandoned.");
+        }
+        leases.takeOver(runId);
         try {
-            return outcome(jobOperator.restart(last));
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot relaunch run " + runId + ": " + e.getMessage(), e);
+            last = jobRepository.getLastJobExecution(instance);
+            String previous = last.getStatus().name();
+            if (last.getStatus().isRunning() || last.getStatus() == BatchStatus.UNKNOWN) {
+                last = jobOperator.recover(last);
+            }
+            last = jobOperator.abandon(last);
+            List<String> deleted = new ArrayList<>();
+            String output = null;
+            Optional<ScoringPlan> plan = plan(instance, last);
+            if (plan.isPresent()) {
+                output = plan.get().outputUri();
+                deleted.addAll(commit.discard(plan.get(), runId));
+            }
+            log.info("Abandoned run {} (was {}); deleted {} part file(s)", runId, previous, deleted.size());
+            return new Abandoned(runId, previous, deleted, output);
+        } catch (org.springframework.batch.core.launch.JobExecutionAlreadyRunningException e) {
+            throw new RunRequestException("Cannot abandon run " + runId + ": " + e.getMessage());
+        } finally {
+            leases.release(runId);
         }
     }
 
@@ -128,7 +205,7 @@ public final class Runs {
 
     /** Asks every execution this process is running to stop after its current chunk (SIGTERM, spot notice). */
     public void stopRunsOfThisProcess() {
-        leases.held().forEach(this::stop);
+        leases.heldExecutions().forEach(this::stop);
     }
 
     /** One line per run, newest first. */
@@ -147,6 +224,11 @@ public final class Runs {
     /** A run as {@code status} shows it. */
     public record RunView(long runId, String jobName, String status, int executions, LocalDateTime started, LocalDateTime ended,
             long totalRows, long rowsDone, String output, String model, RunCommit.Summary summary, String failure) {
+
+        /** {@code STOPPED, 41% done}: enough for a message that names the run holding something. */
+        public String progressSummary() {
+            return totalRows == 0 ? status : "%s, %d%% done".formatted(status, rowsDone * 100 / totalRows);
+        }
     }
 
     private RunView view(JobInstance instance) {
@@ -168,8 +250,8 @@ public final class Runs {
         RunCommit.Summary summary = summary(last);
         String status = last.getStatus().name();
         if (last.getStatus().isRunning()) {
-            Optional<RunLeases.Owner> owner = leases.owner(last.getId());
-            if (owner.isEmpty() || !owner.get().alive()) {
+            Optional<RunLeases.Lease> lease = leases.lease(instance.getInstanceId());
+            if (lease.isEmpty() || !lease.get().alive()) {
                 status = status + " (owner gone: relaunch it)";
             }
         }

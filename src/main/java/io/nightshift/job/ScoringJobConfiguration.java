@@ -18,6 +18,7 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,6 +49,12 @@ class ScoringJobConfiguration {
     }
 
     @Bean
+    OutputClaims outputClaims(OutputCommitter committer, JobRepository jobRepository, ObjectProvider<Runs> runs) {
+        // Through a provider: Runs needs the job, whose plan step needs the claims.
+        return new OutputClaims(committer, jobRepository, runId -> runs.getObject().describe(runId).progressSummary());
+    }
+
+    @Bean
     RunCommit runCommit(JobRepository jobRepository, OutputCommitter committer) {
         return new RunCommit(jobRepository, committer);
     }
@@ -59,7 +66,8 @@ class ScoringJobConfiguration {
 
     @Bean
     Job scoringJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunStore runs, ScoringPlanner planner,
-            ScoringSteps steps, ScoringWorkerStep workerStep, RunCommit commit, RunListener listener) {
+            ScoringSteps steps, ScoringWorkerStep workerStep, RunCommit commit, RunListener listener, OutputClaims claims,
+            RunLeases leases) {
         Step plan = new StepBuilder("plan", jobRepository)
                 .tasklet((contribution, chunkContext) -> {
                     JobExecution jobExecution = contribution.getStepExecution().getJobExecution();
@@ -67,6 +75,9 @@ class ScoringJobConfiguration {
                     ScoringSettings settings = runs.settings(runKey)
                             .orElseThrow(() -> new IllegalStateException("No settings stored for run key " + runKey));
                     ScoringPlan scoringPlan = planner.plan(runKey, settings);
+                    // Before any part is written: the output is this run's until it commits or is abandoned.
+                    claims.claim(scoringPlan.outputUri(), jobExecution.getJobInstance().getInstanceId(), runKey,
+                            jobExecution.getJobParameters().getString(JOB_SPEC_NAME, "score"), settings.overwrite());
                     String planJson = PlanCodec.toJson(scoringPlan);
                     jobExecution.getExecutionContext().putString(ScoringWorkerStep.PLAN_KEY, planJson);
                     // Also in the step's own context, which commits with the step: the job's context is saved only
@@ -84,7 +95,10 @@ class ScoringJobConfiguration {
                     JobExecution jobExecution = contribution.getStepExecution().getJobExecution();
                     ScoringPlan scoringPlan = steps.plan(jobExecution.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
                     String jobName = jobExecution.getJobParameters().getString(JOB_SPEC_NAME, "score");
-                    RunCommit.Summary summary = commit.commit(scoringPlan, jobExecution.getJobInstance(), jobName);
+                    long runId = jobExecution.getJobInstance().getInstanceId();
+                    // In this step's transaction: no takeover can slip between this check and the commit's end.
+                    leases.check(runId);
+                    RunCommit.Summary summary = commit.commit(scoringPlan, jobExecution.getJobInstance(), jobName, leases.epoch(runId));
                     String summaryJson = PlanCodec.toJson(summary);
                     jobExecution.getExecutionContext().putString(SUMMARY_KEY, summaryJson);
                     contribution.getStepExecution().getExecutionContext().putString(SUMMARY_KEY, summaryJson);

@@ -36,9 +36,10 @@ final class OutputSchemas {
                 + "  required binary message (STRING);\n}");
     }
 
-    static Map<String, String> metadata(ScoringPlan plan, long runId) {
+    static Map<String, String> metadata(ScoringPlan plan, long runId, long epoch) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("nightshift.run.id", Long.toString(runId));
+        metadata.put("nightshift.lease.epoch", Long.toString(epoch));
         metadata.put("nightshift.model.name", plan.model().name());
         metadata.put("nightshift.model.version", plan.model().version());
         metadata.put("nightshift.model.sha256", plan.model().sha256());

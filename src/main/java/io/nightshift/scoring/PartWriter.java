@@ -53,6 +53,7 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
     private final Map<String, String> metadata;
     private final WriterOptions options;
     private final RunProgress progress;
+    private final RunFence fence;
 
     private List<Manifest.Part> parts = new ArrayList<>();
     private List<Manifest.Part> rejectParts = new ArrayList<>();
@@ -62,7 +63,7 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
     private int sequence;
 
     PartWriter(String name, Storage storage, ScoringPlan plan, int partitionIndex, PartNames names, WriterOptions options,
-            RunProgress progress) {
+            RunProgress progress, RunFence fence) {
         this.name = name;
         this.storage = storage;
         this.plan = plan;
@@ -70,9 +71,10 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
         this.names = names;
         this.options = options;
         this.progress = progress;
+        this.fence = fence;
         this.outputSchema = OutputSchemas.output(plan);
         this.rejectsSchema = OutputSchemas.rejects(plan);
-        this.metadata = OutputSchemas.metadata(plan, names.runId());
+        this.metadata = OutputSchemas.metadata(plan, names.runId(), names.epoch());
     }
 
     @Override
@@ -98,39 +100,71 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
             scored += batch.rows();
             rejected += batch.rejected();
         }
-        if (scored > 0) {
-            String partName = names.part(partition.index(), sequence);
-            ChecksummingStorage target = new ChecksummingStorage(storage);
-            try (ColumnarParquetWriter writer = ColumnarParquetWriter.create(target, storage.resolve(plan.outputUri(), partName),
-                    outputSchema, metadata, options)) {
-                for (ScoredBatch batch : chunk.getItems()) {
-                    if (batch.rows() > 0) {
-                        writer.write(outputColumns(batch), batch.rows());
-                    }
-                }
-            }
-            parts.add(new Manifest.Part(partName, scored, target.bytes(), target.crc32c()));
-        }
-        if (rejected > 0) {
-            String rejectName = names.rejects(partition.index(), sequence);
-            ChecksummingStorage target = new ChecksummingStorage(storage);
-            try (ColumnarParquetWriter writer = ColumnarParquetWriter.create(target, storage.resolve(plan.rejectsUri(), rejectName),
-                    rejectsSchema, metadata, options)) {
-                for (ScoredBatch batch : chunk.getItems()) {
-                    if (batch.rejected() > 0) {
-                        writer.write(rejectColumns(batch.rejects()), batch.rejected());
-                        for (int i = 0; i < batch.rejected(); i++) {
-                            rejectReasons.merge(batch.rejects().reasons()[i], 1L, Long::sum);
+        List<String> written = new ArrayList<>();
+        Manifest.Part part = null;
+        Manifest.Part rejectPart = null;
+        Map<RejectReason, Long> chunkReasons = new EnumMap<>(RejectReason.class);
+        try {
+            if (scored > 0) {
+                String partName = names.part(partition.index(), sequence);
+                String uri = storage.resolve(plan.outputUri(), partName);
+                written.add(uri);
+                ChecksummingStorage target = new ChecksummingStorage(storage);
+                try (ColumnarParquetWriter writer = ColumnarParquetWriter.create(target, uri, outputSchema, metadata, options)) {
+                    for (ScoredBatch batch : chunk.getItems()) {
+                        if (batch.rows() > 0) {
+                            writer.write(outputColumns(batch), batch.rows());
                         }
                     }
                 }
+                part = new Manifest.Part(partName, scored, target.bytes(), target.crc32c());
             }
-            rejectParts.add(new Manifest.Part(rejectName, rejected, target.bytes(), target.crc32c()));
+            if (rejected > 0) {
+                String rejectName = names.rejects(partition.index(), sequence);
+                String uri = storage.resolve(plan.rejectsUri(), rejectName);
+                written.add(uri);
+                ChecksummingStorage target = new ChecksummingStorage(storage);
+                try (ColumnarParquetWriter writer = ColumnarParquetWriter.create(target, uri, rejectsSchema, metadata, options)) {
+                    for (ScoredBatch batch : chunk.getItems()) {
+                        if (batch.rejected() > 0) {
+                            writer.write(rejectColumns(batch.rejects()), batch.rejected());
+                            for (int i = 0; i < batch.rejected(); i++) {
+                                chunkReasons.merge(batch.rejects().reasons()[i], 1L, Long::sum);
+                            }
+                        }
+                    }
+                }
+                rejectPart = new Manifest.Part(rejectName, rejected, target.bytes(), target.crc32c());
+            }
+            // Last, inside the chunk's transaction: the run is still ours, and stays ours until this chunk commits.
+            fence.check(names.runId());
+        } catch (RunFence.RunTakenOverException e) {
+            // Taken over while writing: these parts will never be listed; remove them rather than leave them to
+            // show through the new holder's committed output.
+            deleteQuietly(written, e);
+            throw e;
         }
+        if (part != null) {
+            parts.add(part);
+        }
+        if (rejectPart != null) {
+            rejectParts.add(rejectPart);
+        }
+        chunkReasons.forEach((reason, count) -> rejectReasons.merge(reason, count, Long::sum));
         rowsScored += scored;
         rowsRejected += rejected;
         sequence++;
         progress.addWritten(scored + rejected, rejected);
+    }
+
+    private void deleteQuietly(List<String> uris, RuntimeException failure) {
+        for (String uri : uris) {
+            try {
+                storage.delete(uri);
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     @Override

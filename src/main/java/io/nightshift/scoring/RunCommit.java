@@ -5,11 +5,9 @@ import io.nightshift.commit.OutputCommitter;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -39,7 +37,11 @@ public final class RunCommit {
         this.committer = committer;
     }
 
-    public Summary commit(ScoringPlan plan, JobInstance instance, String jobName) {
+    /**
+     * Commits a run whose partitions all completed. {@code epoch} is the lease epoch the committing process holds
+     * (checked by the caller in this transaction): parts of a later epoch are never deleted as orphans.
+     */
+    public Summary commit(ScoringPlan plan, JobInstance instance, String jobName, long epoch) {
         long runId = instance.getInstanceId();
         List<Manifest.Part> parts = new ArrayList<>();
         List<Manifest.Part> rejectParts = new ArrayList<>();
@@ -77,20 +79,42 @@ public final class RunCommit {
         }
         int orphans;
         try {
-            Set<String> partNames = names(parts);
-            Set<String> rejectNames = names(rejectParts);
-            List<String> deleted = new ArrayList<>(committer.deleteOrphans(plan.outputUri(), PartNames.partPrefix(runId), partNames));
-            deleted.addAll(committer.deleteOrphans(plan.rejectsUri(), PartNames.rejectsPrefix(runId), rejectNames));
-            orphans = deleted.size();
+            String ownPrefix = PartNames.partPrefix(runId);
+            String ownRejectsPrefix = PartNames.rejectsPrefix(runId);
+            OutputCommitter.CommitResult result = committer.commit(plan.outputUri(), plan.rejectsUri(),
+                    manifest(plan, runId, jobName, parts, rejectParts, scored, rejected, reasons), plan.settings().overwrite(),
+                    name -> (name.startsWith(ownPrefix) || name.startsWith(ownRejectsPrefix)) && PartNames.epochOf(name) > epoch);
+            orphans = result.deleted().size();
             if (orphans > 0) {
-                log.info("Deleted {} orphan part file(s) of crashed attempts: {}", orphans, deleted);
+                log.info("Deleted {} part file(s) the manifest does not list (orphans of crashed attempts{}): {}", orphans,
+                        result.replacedRun() == null ? "" : ", the replaced result of run " + result.replacedRun(), result.deleted());
             }
-            committer.commit(plan.outputUri(), manifest(plan, runId, jobName, parts, rejectParts, scored, rejected, reasons));
         } catch (IOException e) {
             throw new ScoringException(ScoringException.Kind.RUN, "Cannot commit run " + runId + " at " + plan.outputUri() + ": "
                     + e.getMessage() + ". The output is not visible; relaunch the run to retry the commit.", e);
         }
         return new Summary(read, scored, rejected, parts.size(), rejectParts.size(), orphans, reasons);
+    }
+
+    /**
+     * Deletes what an abandoned run wrote: its part files and rejects (of every attempt and epoch), then its claim on
+     * the output. Returns the files deleted. Safe to call again after a failure part way.
+     */
+    public List<String> discard(ScoringPlan plan, long runId) {
+        try {
+            List<String> deleted = new ArrayList<>(committer.deleteParts(plan.outputUri(), PartNames.partPrefix(runId)));
+            deleted.addAll(committer.deleteParts(plan.rejectsUri(), PartNames.rejectsPrefix(runId)));
+            committer.releaseClaim(plan.outputUri(), plan.runKey());
+            // An abandoned --overwrite run withdrew _SUCCESS of the result it meant to replace; that result stands.
+            if (plan.settings().overwrite()) {
+                committer.restoreSuccess(plan.outputUri());
+            }
+            return deleted;
+        } catch (IOException e) {
+            throw new ScoringException(ScoringException.Kind.RUN, "Run " + runId + " is abandoned, but its files at "
+                    + plan.outputUri() + " cannot be deleted: " + e.getMessage() + ". Run `nightshift abandon " + runId
+                    + "` again to finish.", e);
+        }
     }
 
     private static Manifest manifest(ScoringPlan plan, long runId, String jobName, List<Manifest.Part> parts,
@@ -107,11 +131,4 @@ public final class RunCommit {
                 parts, rejectParts, scored + rejected, scored, rejected, reasons);
     }
 
-    private static Set<String> names(List<Manifest.Part> parts) {
-        Set<String> names = new HashSet<>();
-        for (Manifest.Part part : parts) {
-            names.add(part.name());
-        }
-        return names;
-    }
 }

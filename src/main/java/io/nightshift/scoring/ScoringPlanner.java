@@ -40,7 +40,10 @@ public final class ScoringPlanner {
         this.committer = committer;
     }
 
-    /** Problems a user fixes in the command or job spec: missing/corrupt model, committed or unwritable output. */
+    /**
+     * Problems a user fixes in the command or job spec, found before a run exists: missing or corrupt model, no input
+     * files, an output that holds a committed result (without overwrite), is not writable, or overlaps the input.
+     */
     public ModelArtifact preflight(ScoringSettings settings) {
         ModelArtifact artifact;
         try {
@@ -49,6 +52,9 @@ public final class ScoringPlanner {
             throw new ScoringException(ScoringException.Kind.CONFIGURATION, e.getMessage(), e);
         }
         String output = storage.normalize(settings.output());
+        String rejects = rejectsUri(settings, output);
+        List<StorageFile> inputs = listInputs(settings, ScoringException.Kind.CONFIGURATION);
+        checkNoOverlap(settings, output, rejects, inputs);
         try {
             Optional<Manifest> committed = committer.committed(output);
             if (committed.isPresent() && !settings.overwrite()) {
@@ -58,7 +64,7 @@ public final class ScoringPlanner {
                         + "(overwrite: true in a job spec) to replace it.");
             }
             storage.checkWritable(output);
-            storage.checkWritable(rejectsUri(settings, output));
+            storage.checkWritable(rejects);
         } catch (IOException e) {
             throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot write to output " + output + ": "
                     + e.getMessage() + ". Check the location exists and this process may write there.", e);
@@ -66,21 +72,51 @@ public final class ScoringPlanner {
         return artifact;
     }
 
+    private List<StorageFile> listInputs(ScoringSettings settings, ScoringException.Kind kind) {
+        List<StorageFile> listed;
+        try {
+            listed = storage.list(settings.input());
+        } catch (IOException e) {
+            throw new ScoringException(ScoringException.Kind.RUN, "Cannot list input " + settings.input() + ": " + e.getMessage(), e);
+        }
+        if (listed.isEmpty()) {
+            throw new ScoringException(kind, "No input files match " + settings.input() + ". Check the path or glob (directories are "
+                    + "listed one level deep; names starting with _ or . are skipped).", null);
+        }
+        return listed;
+    }
+
+    /**
+     * Refuses an output that overlaps the input: inside an input directory, matched by the input glob, or holding an
+     * input file. Tomorrow's run of the same job would read today's scores as input, or a reader of the output would
+     * read the input.
+     */
+    private void checkNoOverlap(ScoringSettings settings, String output, String rejects, List<StorageFile> inputs) {
+        String samplePart = storage.resolve(output, "part-r000001-p00000-c000000-e001-a000001.parquet");
+        String sampleReject = storage.resolve(rejects, "rejects-r000001-p00000-c000000-e001-a000001.parquet");
+        for (String sample : List.of(samplePart, sampleReject)) {
+            if (storage.wouldList(settings.input(), sample)) {
+                throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot score " + settings.input() + " into "
+                        + output + ": the input would also match the run's own part files (" + sample + "), so the next run "
+                        + "would read these scores as input. Choose an output (and rejects location) outside the input.");
+            }
+        }
+        String outputDirectory = output.endsWith("/") ? output : output + "/";
+        for (StorageFile input : inputs) {
+            if (input.uri().startsWith(outputDirectory) || input.uri().equals(output)) {
+                throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot score into " + output + ": input file "
+                        + input.uri() + " lies inside it, and readers of the output would read it as scores. Choose an output "
+                        + "outside the input.");
+            }
+        }
+    }
+
     public ScoringPlan plan(String runKey, ScoringSettings settings) {
         long started = System.nanoTime();
         ModelArtifact artifact = preflight(settings);
         String output = storage.normalize(settings.output());
         String rejects = rejectsUri(settings, output);
-        List<StorageFile> listed;
-        try {
-            listed = storage.list(settings.input());
-        } catch (IOException e) {
-            throw runError("Cannot list input " + settings.input() + ": " + e.getMessage(), e);
-        }
-        if (listed.isEmpty()) {
-            throw runError("No input files match " + settings.input() + ". Check the path or glob (directories are listed "
-                    + "one level deep; names starting with _ or . are skipped).", null);
-        }
+        List<StorageFile> listed = listInputs(settings, ScoringException.Kind.RUN);
         List<ParquetFileInfo> infos = new ArrayList<>();
         for (StorageFile file : listed) {
             try {
@@ -136,9 +172,6 @@ public final class ScoringPlanner {
                 throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Model output column '" + outputColumn
                         + "' has the same name as an input column copied to the output; rename it in model.yaml (outputs.columns).");
             }
-        }
-        if (settings.overwrite()) {
-            removePreviousResult(output, rejects);
         }
         List<ScoringPlan.PlannedFile> files = new ArrayList<>();
         for (ParquetFileInfo info : infos) {
@@ -240,16 +273,9 @@ public final class ScoringPlanner {
         return partitions;
     }
 
-    private void removePreviousResult(String output, String rejects) {
-        try {
-            Optional<Manifest> previous = committer.committed(output);
-            if (previous.isPresent()) {
-                log.warn("Overwriting the committed result of run {} at {}", previous.get().runId(), output);
-                committer.removeCommitted(output, rejects, previous.get());
-            }
-        } catch (IOException e) {
-            throw runError("Cannot remove the previous result at " + output + " for --overwrite: " + e.getMessage(), e);
-        }
+    /** The normalised output location of a run with these settings. */
+    public String outputUri(ScoringSettings settings) {
+        return storage.normalize(settings.output());
     }
 
     String rejectsUri(ScoringSettings settings, String output) {

@@ -24,13 +24,15 @@ public final class ScoringSteps {
     private final ModelResolver models;
     private final LoadedModels loadedModels;
     private final WriterOptions writerOptions;
+    private final RunFence fence;
     /** Keyed by the plan's JSON as the execution context holds it: the same string for every reader of a run. */
     private final ConcurrentHashMap<String, ScoringPlan> plans = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ModelArtifact> artifacts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RunProgress> progress = new ConcurrentHashMap<>();
 
-    public ScoringSteps(Storage storage, ModelResolver models, LoadedModels loadedModels, WriterOptions writerOptions) {
+    public ScoringSteps(Storage storage, ModelResolver models, LoadedModels loadedModels, WriterOptions writerOptions, RunFence fence) {
         this.storage = storage;
+        this.fence = fence;
         this.models = models;
         this.loadedModels = loadedModels;
         this.writerOptions = writerOptions;
@@ -78,7 +80,7 @@ public final class ScoringSteps {
 
     public PartWriter writer(ScoringPlan plan, int partition, StepExecution stepExecution) {
         long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
-        return new PartWriter(WRITER_NAME, storage, plan, partition, new PartNames(runId, stepExecution.getId()), writerOptions,
-                progress(plan));
+        return new PartWriter(WRITER_NAME, storage, plan, partition, new PartNames(runId, fence.epoch(runId), stepExecution.getId()),
+                writerOptions, progress(plan), fence);
     }
 }

@@ -37,6 +37,11 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public boolean wouldList(String location, String uri) {
+        return delegate.wouldList(location, uri);
+    }
+
+    @Override
     public List<StorageFile> listRecursive(String directory) throws IOException {
         return delegate.listRecursive(directory);
     }

@@ -25,10 +25,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** {@link Storage} over the local file system ({@code file:} URIs and plain paths). */
 public final class LocalStorage implements Storage {
+
+    private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
 
     @Override
     public String normalize(String location) {
@@ -62,6 +65,27 @@ public final class LocalStorage implements Storage {
             return List.of();
         }
         return files(Files.list(path), LocalStorage::isDataFile);
+    }
+
+    @Override
+    public boolean wouldList(String location, String uri) {
+        if (!uri.startsWith("file:") && URI_SCHEME.matcher(uri).matches()) {
+            return false;
+        }
+        Path file = path(uri);
+        if (!isDataFile(file)) {
+            return false;
+        }
+        String raw = location.startsWith("file:") ? URI.create(location).getPath() : location;
+        int glob = firstGlobCharacter(raw);
+        if (glob >= 0) {
+            int slash = raw.lastIndexOf('/', glob);
+            Path base = Path.of(slash < 0 ? "." : raw.substring(0, slash + 1)).toAbsolutePath().normalize();
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + raw.substring(slash + 1));
+            return file.startsWith(base) && matcher.matches(base.relativize(file));
+        }
+        Path path = path(location);
+        return file.equals(path) || path.equals(file.getParent());
     }
 
     @Override

@@ -44,6 +44,11 @@ public final class RoutingStorage implements Storage, AutoCloseable {
     }
 
     @Override
+    public boolean wouldList(String location, String uri) {
+        return route(location).wouldList(location, uri);
+    }
+
+    @Override
     public List<StorageFile> listRecursive(String directory) throws IOException {
         return route(directory).listRecursive(directory);
     }

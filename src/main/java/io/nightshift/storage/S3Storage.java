@@ -159,6 +159,31 @@ public final class S3Storage implements Storage, AutoCloseable {
     }
 
     @Override
+    public boolean wouldList(String location, String uri) {
+        if (!uri.startsWith(S3Location.SCHEME_PREFIX)) {
+            return false;
+        }
+        S3Location parsed = S3Location.parse(location);
+        S3Location file = S3Location.parse(uri);
+        if (!parsed.bucket().equals(file.bucket()) || !isDataKey(file.key())) {
+            return false;
+        }
+        String key = parsed.key();
+        int glob = LocalStorage.firstGlobCharacter(key);
+        if (glob >= 0) {
+            int slash = key.lastIndexOf('/', glob);
+            String prefix = slash < 0 ? "" : key.substring(0, slash + 1);
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + key.substring(slash + 1));
+            return file.key().startsWith(prefix) && matches(matcher, file.key().substring(prefix.length()));
+        }
+        if (file.key().equals(key)) {
+            return true;
+        }
+        String directory = parsed.directoryPrefix();
+        return file.key().startsWith(directory) && file.key().indexOf('/', directory.length()) < 0;
+    }
+
+    @Override
     public List<StorageFile> listRecursive(String directory) throws IOException {
         S3Location parsed = S3Location.parse(directory);
         return listPrefix(parsed.withKey(parsed.directoryPrefix()), false, directory, relativeKey -> true);

@@ -28,6 +28,12 @@ public interface Storage {
      */
     List<StorageFile> list(String location) throws IOException;
 
+    /**
+     * Whether {@link #list(String)} of {@code location} would return a file at {@code uri} if one existed there: used to
+     * refuse an output whose part files a job's own input pattern would read back tomorrow.
+     */
+    boolean wouldList(String location, String uri);
+
     /** Every object directly or indirectly under a directory location (no filtering), sorted by URI. */
     List<StorageFile> listRecursive(String directory) throws IOException;
 

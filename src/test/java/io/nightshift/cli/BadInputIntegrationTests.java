@@ -150,16 +150,17 @@ class BadInputIntegrationTests {
     }
 
     @Test
-    void globMatchingNoFileFailsTheRunNamingTheGlob() throws IOException {
+    void globMatchingNoFileIsAConfigurationErrorNamingTheGlobBeforeARunExists() throws IOException {
         // given
         String glob = goodInput + "/*.nothing-matches";
 
         // when
         Result result = nightshift(scoreArguments(glob, output));
 
-        // then
-        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
-        assertThat(result.reason()).contains("No input files match " + glob).contains("Check the path or glob");
+        // then: exit 2 and no relaunch advice: relaunching cannot make files appear
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.message()).contains("No input files match " + glob).contains("Check the path or glob");
+        assertThat(result.all()).doesNotContain("relaunch");
         assertNothingVisibleAndNoPartWritten();
     }
 

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutputCommitterTests {
 
-    private static final String PART_1 = "part-r000012-p00000-c000000-a000001.parquet";
-    private static final String PART_2 = "part-r000012-p00001-c000000-a000002.parquet";
-    private static final String REJECTS_1 = "rejects-r000012-p00000-c000000-a000001.parquet";
+    private static final String PART_1 = "part-r000012-p00000-c000000-e001-a000001.parquet";
+    private static final String PART_2 = "part-r000012-p00001-c000000-e001-a000002.parquet";
+    private static final String REJECTS_1 = "rejects-r000012-p00000-c000000-e001-a000001.parquet";
 
     @TempDir
     Path directory;
@@ -58,7 +57,7 @@ class OutputCommitterTests {
         Manifest manifest = manifest(12, "run-key-12", "churn-nightly");
 
         // when
-        committer.commit(outputUri, manifest);
+        commit(manifest, false);
 
         // then
         assertThat(storage.created()).containsExactly(uri(OutputCommitter.MANIFEST), uri(OutputCommitter.SUCCESS));
@@ -74,12 +73,12 @@ class OutputCommitterTests {
     void committingTheSameRunTwiceIsIdempotent() throws IOException {
         // given
         Manifest manifest = manifest(12, "run-key-12", "churn-nightly");
-        committer.commit(outputUri, manifest);
+        commit(manifest, false);
         byte[] manifestBytes = Files.readAllBytes(output.resolve(OutputCommitter.MANIFEST));
         byte[] successBytes = Files.readAllBytes(output.resolve(OutputCommitter.SUCCESS));
 
         // when
-        committer.commit(outputUri, manifest);
+        commit(manifest, false);
 
         // then
         assertThat(Files.readAllBytes(output.resolve(OutputCommitter.MANIFEST))).isEqualTo(manifestBytes);
@@ -91,11 +90,11 @@ class OutputCommitterTests {
     void committingAgainAfterACrashBeforeSuccessCompletesTheCommit() throws IOException {
         // given
         Manifest manifest = manifest(12, "run-key-12", "churn-nightly");
-        committer.commit(outputUri, manifest);
+        commit(manifest, false);
         Files.delete(output.resolve(OutputCommitter.SUCCESS));
 
         // when
-        committer.commit(outputUri, manifest);
+        commit(manifest, false);
 
         // then
         assertThat(output.resolve(OutputCommitter.SUCCESS)).exists();
@@ -105,10 +104,10 @@ class OutputCommitterTests {
     void anotherRunsManifestIsAConflictNamingBothRuns() throws IOException {
         // given
         Manifest committed = manifest(12, "run-key-12", "churn-nightly");
-        committer.commit(outputUri, committed);
+        commit(committed, false);
 
         // when / then
-        assertThatThrownBy(() -> committer.commit(outputUri, manifest(13, "run-key-13", "churn-adhoc")))
+        assertThatThrownBy(() -> commit(manifest(13, "run-key-13", "churn-adhoc"), false))
                 .isInstanceOf(CommitConflictException.class)
                 .hasMessageContaining(uri(OutputCommitter.MANIFEST))
                 .hasMessageContaining("run 12 (churn-nightly")
@@ -117,52 +116,107 @@ class OutputCommitterTests {
     }
 
     @Test
-    void orphanCleanUpDeletesOnlyThisRunsUnlistedParts() throws IOException {
-        // given
-        String orphan = "part-r000012-p00000-c000001-a000001.parquet";
-        Files.writeString(output.resolve(orphan), "orphan");
-        Files.writeString(output.resolve("part-r000013-p00000-c000000-a000003.parquet"), "another run");
-        Files.writeString(output.resolve("part-r0000120-p00000-c000000-a000004.parquet"), "a run whose id starts alike");
+    void aCommitLeavesExactlyTheListedPartsTheManifestSuccessAndRejects() throws IOException {
+        // given: an orphan of this run, a part of a killed earlier run, and a file that is not a part
+        Files.writeString(output.resolve("part-r000012-p00000-c000001-e001-a000001.parquet"), "orphan");
+        Files.writeString(output.resolve("part-r000011-p00000-c000000-e001-a000003.parquet"), "a killed run's part");
+        Files.writeString(output.resolve("_rejects").resolve("rejects-r000012-p00001-c000000-e001-a000001.parquet"), "orphan");
         Files.writeString(output.resolve("notes.txt"), "not a part");
 
         // when
-        List<String> deleted = committer.deleteOrphans(outputUri, "part-r000012-", Set.of(PART_1, PART_2));
+        OutputCommitter.CommitResult result = commit(manifest(12, "run-key-12", "churn-nightly"), false);
 
         // then
-        assertThat(deleted).containsExactly(uri(orphan));
-        assertThat(remaining()).containsExactlyInAnyOrder(PART_1, PART_2, "_rejects/" + REJECTS_1,
-                "part-r000013-p00000-c000000-a000003.parquet", "part-r0000120-p00000-c000000-a000004.parquet", "notes.txt");
+        assertThat(result.deleted()).hasSize(3);
+        assertThat(remaining()).containsExactlyInAnyOrder(PART_1, PART_2, "_rejects/" + REJECTS_1, OutputCommitter.MANIFEST,
+                OutputCommitter.SUCCESS, "notes.txt");
     }
 
     @Test
-    void orphanCleanUpOfRejectsLeavesListedRejectsParts() throws IOException {
+    void partsOfANewerLeaseHolderAreKeptByTheCommit() throws IOException {
         // given
-        String orphan = "rejects-r000012-p00001-c000000-a000001.parquet";
-        Files.writeString(output.resolve("_rejects").resolve(orphan), "orphan");
+        String newer = "part-r000012-p00000-c000001-e002-a000009.parquet";
+        Files.writeString(output.resolve(newer), "written by the holder that took over");
 
         // when
-        List<String> deleted = committer.deleteOrphans(rejectsUri, "rejects-r000012-", Set.of(REJECTS_1));
+        commit(manifest(12, "run-key-12", "churn-nightly"), false, name -> name.contains("-e002-"));
 
         // then
-        assertThat(deleted).containsExactly(storage.resolve(rejectsUri, orphan));
-        assertThat(output.resolve("_rejects").resolve(REJECTS_1)).exists();
-        assertThat(output.resolve(PART_1)).exists();
+        assertThat(output.resolve(newer)).exists();
     }
 
     @Test
-    void removingACommittedResultDeletesTheMarkersBeforeAnyPart() throws IOException {
-        // given
-        Manifest manifest = manifest(12, "run-key-12", "churn-nightly");
-        committer.commit(outputUri, manifest);
+    void anOverwriteSwapsTheManifestInOneStepAndOnlyThenDeletesTheOldParts() throws IOException {
+        // given: run 12's committed result, and run 13's parts written beside it
+        commit(manifest(12, "run-key-12", "churn-nightly"), false);
+        String newPart = "part-r000013-p00000-c000000-e001-a000007.parquet";
+        Files.writeString(output.resolve(newPart), "new part");
+        storage.forget();
+        Manifest replacement = new Manifest(Manifest.FORMAT_VERSION, 13, "run-key-13", "churn-nightly", "2026-05-02T02:00:00Z",
+                Map.of(), List.of(), List.of(new Manifest.Part(newPart, 150, 8, "0a0b0c0d")), List.of(), 150, 150, 0, Map.of());
 
         // when
-        committer.removeCommitted(outputUri, rejectsUri, manifest);
+        OutputCommitter.CommitResult result = commit(replacement, true);
+
+        // then: the manifest was replaced before any old part was deleted, and only the new result remains
+        assertThat(storage.events().getFirst()).isEqualTo("replace " + uri(OutputCommitter.MANIFEST));
+        assertThat(result.replacedRun()).isEqualTo(12);
+        assertThat(committer.committed(outputUri)).contains(replacement);
+        assertThat(remaining()).containsExactlyInAnyOrder(newPart, OutputCommitter.MANIFEST, OutputCommitter.SUCCESS);
+        assertThat(Files.readString(output.resolve(OutputCommitter.SUCCESS))).contains("run 13");
+    }
+
+    @Test
+    void aClaimIsHeldByOneRunUntilItIsReleased() throws IOException {
+        // given
+        OutputClaim first = claim(11);
+        OutputClaim second = claim(12);
+
+        // when / then
+        assertThat(committer.tryClaim(outputUri, first)).isEmpty();
+        assertThat(committer.tryClaim(outputUri, first)).as("the holder claiming again").isEmpty();
+        assertThat(committer.tryClaim(outputUri, second)).contains(first);
+        committer.releaseClaim(outputUri, second.runKey());
+        assertThat(committer.claim(outputUri)).as("another run cannot release it").contains(first);
+        committer.releaseClaim(outputUri, first.runKey());
+        assertThat(committer.tryClaim(outputUri, second)).isEmpty();
+    }
+
+    @Test
+    void aStaleClaimIsTakenOverConditionally() throws IOException {
+        // given
+        OutputClaim stale = claim(11);
+        committer.tryClaim(outputUri, stale);
+
+        // when / then
+        assertThat(committer.takeOverClaim(outputUri, stale, claim(12))).isTrue();
+        assertThat(committer.takeOverClaim(outputUri, stale, claim(13))).as("the claim moved meanwhile").isFalse();
+        assertThat(committer.claim(outputUri)).contains(claim(12));
+    }
+
+    @Test
+    void theCommitReleasesTheRunsClaim() throws IOException {
+        // given
+        committer.tryClaim(outputUri, claim(12));
+
+        // when
+        commit(manifest(12, "run-key-12", "churn-nightly"), false);
 
         // then
-        assertThat(storage.deleted()).containsExactly(uri(OutputCommitter.SUCCESS), uri(OutputCommitter.MANIFEST), uri(PART_1),
-                uri(PART_2), storage.resolve(rejectsUri, REJECTS_1));
-        assertThat(remaining()).isEmpty();
-        assertThat(committer.committed(outputUri)).isEmpty();
+        assertThat(committer.claim(outputUri)).isEmpty();
+    }
+
+    private OutputCommitter.CommitResult commit(Manifest manifest, boolean overwrite) throws IOException {
+        return commit(manifest, overwrite, name -> false);
+    }
+
+    private OutputCommitter.CommitResult commit(Manifest manifest, boolean overwrite, java.util.function.Predicate<String> keep)
+            throws IOException {
+        return committer.commit(outputUri, rejectsUri, manifest, overwrite, keep);
+    }
+
+    private static OutputClaim claim(long runId) {
+        return new OutputClaim(runId, "run-key-" + runId, "churn-nightly", "host-a", "2026-05-01T02:00:00Z");
     }
 
     private Manifest manifest(long runId, String runKey, String jobName) {
@@ -187,6 +241,7 @@ class OutputCommitterTests {
     private static final class RecordingStorage extends ForwardingStorage {
         private final List<String> created = new CopyOnWriteArrayList<>();
         private final List<String> deleted = new CopyOnWriteArrayList<>();
+        private final List<String> events = new CopyOnWriteArrayList<>();
 
         RecordingStorage() {
             super(new LocalStorage());
@@ -200,11 +255,29 @@ class OutputCommitterTests {
             return List.copyOf(deleted);
         }
 
+        /** Every create, replace and delete, in order ("delete file:///…"). */
+        List<String> events() {
+            return List.copyOf(events);
+        }
+
+        void forget() {
+            created.clear();
+            deleted.clear();
+            events.clear();
+        }
+
+        @Override
+        public boolean replace(String uri, byte[] content, String expectedVersion) throws IOException {
+            events.add("replace " + uri);
+            return delegate().replace(uri, content, expectedVersion);
+        }
+
         @Override
         public boolean createIfAbsent(String uri, byte[] content) throws IOException {
             boolean createdNow = delegate().createIfAbsent(uri, content);
             if (createdNow) {
                 created.add(uri);
+                events.add("create " + uri);
             }
             return createdNow;
         }
@@ -218,6 +291,7 @@ class OutputCommitterTests {
         @Override
         public void delete(String uri) throws IOException {
             deleted.add(uri);
+            events.add("delete " + uri);
             delegate().delete(uri);
         }
     }

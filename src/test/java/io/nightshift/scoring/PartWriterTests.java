@@ -1,6 +1,7 @@
 package io.nightshift.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nightshift.commit.Manifest;
 import io.nightshift.parquet.ColumnKind;
@@ -33,6 +34,9 @@ class PartWriterTests {
 
     private static final String NAME = "part-writer";
     private static final long RUN_ID = 12;
+    private static final long EPOCH = 1;
+
+    private final TestFence fence = new TestFence();
     private static final int PARTITION = 1;
 
     @TempDir
@@ -143,8 +147,8 @@ class PartWriterTests {
         List<Manifest.Part> parts = PartWriter.committed(NAME, restoredContext).parts();
         assertThat(parts).hasSize(3).startsWith(before.toArray(Manifest.Part[]::new));
         assertThat(parts).extracting(Manifest.Part::name).doesNotHaveDuplicates()
-                .containsExactly(new PartNames(RUN_ID, 1).part(PARTITION, 0), new PartNames(RUN_ID, 1).part(PARTITION, 1),
-                        new PartNames(RUN_ID, 2).part(PARTITION, 2));
+                .containsExactly(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 0), new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 1),
+                        new PartNames(RUN_ID, EPOCH, 2).part(PARTITION, 2));
         assertThat(restoredContext.getInt(NAME + "." + PartWriter.SEQUENCE_KEY)).isEqualTo(3);
         List<Long> ids = new ArrayList<>();
         for (Manifest.Part part : parts) {
@@ -162,8 +166,8 @@ class PartWriterTests {
         crashed.write(Chunk.of(batch(0, 20, 0)));
         crashed.update(executionContext);
         crashed.write(Chunk.of(batch(20, 20, 2)));
-        Path orphan = outputFile(new PartNames(RUN_ID, 1).part(PARTITION, 1));
-        Path orphanRejects = rejectsFile(new PartNames(RUN_ID, 1).rejects(PARTITION, 1));
+        Path orphan = outputFile(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 1));
+        Path orphanRejects = rejectsFile(new PartNames(RUN_ID, EPOCH, 1).rejects(PARTITION, 1));
         byte[] orphanBytes = Files.readAllBytes(orphan);
 
         // when
@@ -177,9 +181,9 @@ class PartWriterTests {
         // then
         PartWriter.CommittedPartition committed = PartWriter.committed(NAME, restoredContext);
         assertThat(committed.parts()).extracting(Manifest.Part::name)
-                .containsExactly(new PartNames(RUN_ID, 1).part(PARTITION, 0), new PartNames(RUN_ID, 2).part(PARTITION, 1));
+                .containsExactly(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 0), new PartNames(RUN_ID, EPOCH, 2).part(PARTITION, 1));
         assertThat(committed.rejectParts()).extracting(Manifest.Part::name)
-                .containsExactly(new PartNames(RUN_ID, 2).rejects(PARTITION, 1));
+                .containsExactly(new PartNames(RUN_ID, EPOCH, 2).rejects(PARTITION, 1));
         assertThat(Files.readAllBytes(orphan)).isEqualTo(orphanBytes);
         assertThat(orphanRejects).exists();
         assertThat(committed.rowsScored()).isEqualTo(20 + 18);
@@ -266,7 +270,7 @@ class PartWriterTests {
 
         // then
         Manifest.Part rejectPart = PartWriter.committed(NAME, executionContext).rejectParts().getFirst();
-        assertThat(rejectPart.name()).isEqualTo(new PartNames(RUN_ID, 1).rejects(PARTITION, 0));
+        assertThat(rejectPart.name()).isEqualTo(new PartNames(RUN_ID, EPOCH, 1).rejects(PARTITION, 0));
         assertThat(rejectPart.rows()).isEqualTo(3);
         assertThat(readRejects(rejectPart)).containsExactly(
                 "0|" + inputUri + "|100|NULL_FEATURE|message 0",
@@ -290,14 +294,14 @@ class PartWriterTests {
         PartWriter.CommittedPartition committed = PartWriter.committed(NAME, executionContext);
         assertThat(committed.parts()).isEmpty();
         assertThat(committed.rejectParts()).extracting(Manifest.Part::rows).containsExactly(4L);
-        assertThat(outputFile(new PartNames(RUN_ID, 1).part(PARTITION, 0))).doesNotExist();
+        assertThat(outputFile(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 0))).doesNotExist();
     }
 
     @Test
     void checkpointKeysArePrefixedWithTheWritersName() throws IOException {
         // given
-        PartWriter writer = new PartWriter("left-writer", storage, plan, PARTITION, new PartNames(RUN_ID, 1),
-                WriterOptions.defaults(), new RunProgress(plan.totalRows()));
+        PartWriter writer = new PartWriter("left-writer", storage, plan, PARTITION, new PartNames(RUN_ID, EPOCH, 1),
+                WriterOptions.defaults(), new RunProgress(plan.totalRows()), fence);
         ExecutionContext executionContext = new ExecutionContext();
         writer.open(executionContext);
         writer.write(Chunk.of(batch(0, 10, 1)));
@@ -312,8 +316,45 @@ class PartWriterTests {
                         "left-writer." + PartWriter.SEQUENCE_KEY);
     }
 
+    @Test
+    void aWriterWhoseRunWasTakenOverThrowsAndLeavesNoPartBehind() throws IOException {
+        // given: a writer that committed one chunk, then lost its run to another process
+        ExecutionContext executionContext = new ExecutionContext();
+        PartWriter zombie = writer(1, new RunProgress(plan.totalRows()));
+        zombie.open(executionContext);
+        zombie.write(Chunk.of(batch(0, 20, 0)));
+        zombie.update(executionContext);
+        fence.takenOver = true;
+
+        // when / then
+        assertThatThrownBy(() -> zombie.write(Chunk.of(batch(20, 20, 2))))
+                .isInstanceOf(RunFence.RunTakenOverException.class);
+        assertThat(outputFile(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 1))).doesNotExist();
+        assertThat(rejectsFile(new PartNames(RUN_ID, EPOCH, 1).rejects(PARTITION, 1))).doesNotExist();
+        zombie.update(executionContext);
+        assertThat(PartWriter.committed(NAME, executionContext).parts()).hasSize(1);
+    }
+
     private PartWriter writer(long attempt, RunProgress progress) {
-        return new PartWriter(NAME, storage, plan, PARTITION, new PartNames(RUN_ID, attempt), WriterOptions.defaults(), progress);
+        return new PartWriter(NAME, storage, plan, PARTITION, new PartNames(RUN_ID, EPOCH, attempt), WriterOptions.defaults(), progress,
+                fence);
+    }
+
+    /** The lease of a run held at {@link #EPOCH} until a test says another process took it over. */
+    private static final class TestFence implements RunFence {
+        boolean takenOver;
+
+        @Override
+        public long epoch(long runId) {
+            return EPOCH;
+        }
+
+        @Override
+        public void check(long runId) {
+            if (takenOver) {
+                throw new RunTakenOverException("run " + runId + " was taken over");
+            }
+        }
     }
 
     /**

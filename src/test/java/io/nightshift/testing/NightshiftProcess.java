@@ -17,13 +17,20 @@ public final class NightshiftProcess {
 
     private final Path home;
     private final Map<String, String> environment;
+    private final String name;
     private Process process;
     private Path log;
     private int launches;
 
     public NightshiftProcess(Path home, Map<String, String> environment) {
+        this(home, environment, "process");
+    }
+
+    /** {@code name} tells the log files of several processes sharing one home apart ({@code NAME-1.log}, …). */
+    public NightshiftProcess(Path home, Map<String, String> environment, String name) {
         this.home = home;
         this.environment = Map.copyOf(environment);
+        this.name = name;
     }
 
     public static Path jar() {
@@ -47,7 +54,7 @@ public final class NightshiftProcess {
         command.add(jar().toAbsolutePath().toString());
         command.addAll(List.of(arguments));
         Files.createDirectories(home);
-        log = home.resolve("process-" + (++launches) + ".log");
+        log = home.resolve(name + "-" + (++launches) + ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
@@ -85,6 +92,23 @@ public final class NightshiftProcess {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** SIGSTOP: the process freezes (a long GC pause, a node cut off) and keeps whatever it holds. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}: the process goes on as if nothing happened. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed with " + exit);
+        }
     }
 
     /** SIGTERM, as Kubernetes sends on a spot interruption. */

@@ -29,7 +29,13 @@ public final class ScoringFixtures {
 
     /** {@code files × rowsPerFile} rows of customer_id + f00..f11 (+ region, churned), Snappy, with bad rows. */
     public static List<Path> data(Path directory, int files, long rowsPerFile, int rowGroupRows, int badRowsPerFile) throws IOException {
-        return SyntheticData.write(SyntheticData.Spec.anonymous(files, rowsPerFile, FEATURES, 7L)
+        return data(directory, files, rowsPerFile, rowGroupRows, badRowsPerFile, 7L);
+    }
+
+    /** Like {@link #data(Path, int, long, int, int)} with other rows: same names and layout, other values. */
+    public static List<Path> data(Path directory, int files, long rowsPerFile, int rowGroupRows, int badRowsPerFile, long seed)
+            throws IOException {
+        return SyntheticData.write(SyntheticData.Spec.anonymous(files, rowsPerFile, FEATURES, seed)
                 .withRowGroupRows(rowGroupRows)
                 .withBadRowsPerFile(badRowsPerFile), directory);
     }
