@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.nightshift.testing.FaultInjectingProxy;
+import io.nightshift.testing.FaultInjectingProxy.Fault;
 import io.nightshift.testing.S3TestServer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -364,15 +366,15 @@ class S3StorageTests {
     void aRangedReadIsReissuedWhenTheConnectionResetsMidBody() throws IOException {
         byte[] content = randomBytes(4 * 1024 * 1024, 4);
         putBytes("data.bin", content);
-        try (ConnectionResettingProxy proxy = new ConnectionResettingProxy(server.port());
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(server.port());
                 S3Storage throughProxy = new S3Storage(server.settingsFor(proxy.endpoint()), server.credentials());
                 RangeReader reader = throughProxy.openForRead(uri("data.bin"))) {
             byte[] buffer = new byte[3 * 1024 * 1024];
-            proxy.resetOnceAfterResponseBytes(256 * 1024);
+            proxy.inject(Fault.RESET_DURING_RESPONSE_BODY, 1, FaultInjectingProxy.Request::isObjectGet);
 
             reader.readFully(100, buffer, 0, buffer.length);
 
-            assertThat(proxy.resetsPerformed()).isEqualTo(1);
+            assertThat(proxy.injected(Fault.RESET_DURING_RESPONSE_BODY)).isEqualTo(1);
             assertThat(buffer).isEqualTo(Arrays.copyOfRange(content, 100, 100 + buffer.length));
         }
     }
