@@ -1,0 +1,55 @@
+package io.nightshift.storage;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** What an S3 failure means for Nightshift: the {@link IOException} a caller sees, naming the location and S3's reason. */
+final class S3Errors {
+
+    private S3Errors() {
+    }
+
+    /** Maps an SDK failure to an IOException naming the location and S3's reason. */
+    static IOException failure(String action, String uri, SdkException e) {
+        String reason = reason(e);
+        IOException mapped;
+        if (e instanceof S3Exception s3 && (s3.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(s3)))) {
+            mapped = new NoSuchFileException(uri, null, "cannot " + action + ": " + reason);
+        } else if (e instanceof S3Exception s3 && s3.statusCode() == 403) {
+            mapped = new AccessDeniedException(uri, null, "cannot " + action + ": " + reason);
+        } else {
+            return new IOException("Cannot " + action + " " + uri + ": " + reason, e);
+        }
+        mapped.initCause(e);
+        return mapped;
+    }
+
+    /** S3's error code and message ("NoSuchBucket: The specified bucket does not exist"), or the client's message. */
+    static String reason(Throwable e) {
+        if (e instanceof AwsServiceException service) {
+            AwsErrorDetails details = service.awsErrorDetails();
+            String code = details == null ? null : details.errorCode();
+            String message = details == null ? null : details.errorMessage();
+            String status = "HTTP " + service.statusCode();
+            if (code == null) {
+                return message == null ? status : status + ": " + message;
+            }
+            return code + (message == null ? "" : ": " + message) + " (" + status + ")";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    static String errorCode(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    static boolean isStatus(SdkException e, int status) {
+        return e instanceof S3Exception s3 && s3.statusCode() == status;
+    }
+}

@@ -1,0 +1,404 @@
+package io.nightshift.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * Conditional writes of whole objects: create-only ({@code If-None-Match: *}) from a local spool file or from bytes,
+ * and replace-if-unchanged ({@code If-Match}) of bytes; single PUTs, or multipart uploads for large spool files.
+ * Multipart uploads that fail are aborted.
+ *
+ * <p>The SDK may re-send a PUT that had already landed (aws-sdk-java-v2#6580), which then answers 412: the object is
+ * read back and compared with the content before the write counts as another writer's.
+ */
+final class S3Upload {
+
+    private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
+    /** S3 allows at most this many parts in one multipart upload. */
+    private static final int MAX_PARTS = 10_000;
+    private static final int SPOOL_BUFFER_BYTES = 64 * 1024;
+    private static final int COMPARE_BUFFER_BYTES = 64 * 1024;
+
+    private final S3Client client;
+    private final S3Settings settings;
+
+    S3Upload(S3Client client, S3Settings settings) {
+        this.client = requireNonNull(client, "client is null");
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /** A stream that spools to a local file and uploads it, create-only, when closed. */
+    OutputStream create(S3Location location) throws IOException {
+        Path spool = Files.createTempFile("nightshift-s3-upload-", ".tmp");
+        try {
+            return new SpoolingOutputStream(location, spool, Files.newOutputStream(spool, StandardOpenOption.WRITE));
+        } catch (IOException | RuntimeException e) {
+            deleteSpool(spool, e);
+            throw e;
+        }
+    }
+
+    /** Creates the object only if nothing is there; false, changing nothing, if something else is. */
+    boolean createIfAbsent(S3Location location, byte[] content) throws IOException {
+        return writeObject(location, new Bytes(requireNonNull(content, "content is null")), Condition.CREATE, "create");
+    }
+
+    /** Replaces the object only if it still has {@code expected}; false, changing nothing, if not. */
+    boolean replace(S3Location location, byte[] content, S3Version expected) throws IOException {
+        return writeObject(location, new Bytes(requireNonNull(content, "content is null")), Condition.replacing(expected), "replace");
+    }
+
+    /** What is uploaded: bytes in memory, or a complete spool file. Either can be read again for a retry. */
+    private sealed interface Content permits Bytes, SpoolFile {
+        long size();
+
+        RequestBody whole();
+
+        InputStream open() throws IOException;
+    }
+
+    private record Bytes(byte[] bytes) implements Content {
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public RequestBody whole() {
+            return RequestBody.fromBytes(bytes);
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(bytes);
+        }
+    }
+
+    private record SpoolFile(Path file, long size) implements Content {
+        @Override
+        public RequestBody whole() {
+            return RequestBody.fromFile(file);
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(file);
+        }
+
+        /** One part's bytes; a fresh stream per call, as the SDK asks again when it retries the part. */
+        RequestBody slice(long offset, long length) {
+            ContentStreamProvider provider = () -> {
+                try {
+                    return new FileSliceInputStream(FileChannel.open(file, StandardOpenOption.READ), offset, length);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot read upload spool file " + file, e);
+                }
+            };
+            return RequestBody.fromContentProvider(provider, length, "application/octet-stream");
+        }
+    }
+
+    /** The precondition a write is made under: nothing there yet, or the ETag seen before. */
+    private record Condition(String ifNoneMatch, String ifMatch) {
+        static final Condition CREATE = new Condition("*", null);
+
+        static Condition replacing(S3Version expected) {
+            return new Condition(null, requireNonNull(expected, "expected is null").eTag());
+        }
+    }
+
+    /**
+     * Writes {@code content} under {@code condition}: true when the object there has this content, false when the
+     * condition failed because of another write or a change.
+     */
+    private boolean writeObject(S3Location location, Content content, Condition condition, String action) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return content instanceof SpoolFile file && file.size() >= settings.multipartThresholdBytes()
+                        ? multipartUpload(location, file, condition)
+                        : put(location, content, condition);
+            } catch (SdkException e) {
+                if (S3Errors.isStatus(e, 409) && attempt < settings.maxAttempts()) {
+                    // ConditionalRequestConflict: another conditional write to this key is in flight; S3 asks the
+                    // caller to retry, and the retry then sees 412 or succeeds.
+                    S3Backoff.SHORT.pause(attempt, location.uri());
+                    continue;
+                }
+                throw S3Errors.failure(action, location.uri(), e);
+            }
+        }
+    }
+
+    private boolean put(S3Location location, Content content, Condition condition) throws IOException {
+        try {
+            client.putObject(request -> request.bucket(location.bucket()).key(location.key())
+                    .ifNoneMatch(condition.ifNoneMatch()).ifMatch(condition.ifMatch())
+                    .contentLength(content.size()), content.whole());
+            return true;
+        } catch (S3Exception e) {
+            // 412: something is there (create) or it has changed (replace); NoSuchKey: a replace of an object that is
+            // gone. Either may be the answer to a re-sent PUT whose first attempt landed.
+            if (e.statusCode() == 412 || (condition.ifMatch() != null && "NoSuchKey".equals(S3Errors.errorCode(e)))) {
+                return objectHasContent(location, content);
+            }
+            throw e;
+        }
+    }
+
+    private boolean multipartUpload(S3Location location, SpoolFile content, Condition condition) throws IOException {
+        String uploadId = client.createMultipartUpload(request -> request.bucket(location.bucket()).key(location.key()))
+                .uploadId();
+        boolean ours;
+        try {
+            ours = complete(location, uploadId, uploadParts(location, uploadId, content), condition, content);
+        } catch (IOException | RuntimeException e) {
+            abort(location, uploadId, e);
+            throw e;
+        }
+        if (!ours) {
+            // Another object is there: this upload's parts would stay (and be billed) until a lifecycle rule runs.
+            abort(location, uploadId, null);
+        }
+        return ours;
+    }
+
+    private List<CompletedPart> uploadParts(S3Location location, String uploadId, SpoolFile content) {
+        long size = content.size();
+        long partSize = Math.max(settings.partSizeBytes(), Math.ceilDiv(size, MAX_PARTS));
+        List<CompletedPart> parts = new ArrayList<>();
+        int partNumber = 1;
+        for (long offset = 0; offset < size; offset += partSize, partNumber++) {
+            long length = Math.min(partSize, size - offset);
+            UploadPartRequest request = UploadPartRequest.builder()
+                    .bucket(location.bucket())
+                    .key(location.key())
+                    .uploadId(uploadId)
+                    .partNumber(partNumber)
+                    .contentLength(length)
+                    .build();
+            UploadPartResponse response = client.uploadPart(request, content.slice(offset, length));
+            parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
+        }
+        return parts;
+    }
+
+    private boolean complete(S3Location location, String uploadId, List<CompletedPart> parts, Condition condition,
+            Content content) throws IOException {
+        try {
+            client.completeMultipartUpload(request -> request.bucket(location.bucket()).key(location.key())
+                    .uploadId(uploadId).ifNoneMatch(condition.ifNoneMatch()).ifMatch(condition.ifMatch())
+                    .multipartUpload(upload -> upload.parts(parts)));
+            return true;
+        } catch (S3Exception e) {
+            // A retried complete whose first attempt landed answers 412 or NoSuchUpload.
+            if (e.statusCode() == 412 || "NoSuchUpload".equals(S3Errors.errorCode(e))) {
+                return objectHasContent(location, content);
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the object exists with exactly the expected bytes; compared as streams so large objects fit. */
+    private boolean objectHasContent(S3Location location, Content expected) throws IOException {
+        HeadObjectResponse head;
+        try {
+            head = client.headObject(request -> request.bucket(location.bucket()).key(location.key()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+        if (head.contentLength() != expected.size()) {
+            return false;
+        }
+        ResponseInputStream<GetObjectResponse> actual;
+        try {
+            actual = client.getObject(request -> request.bucket(location.bucket()).key(location.key()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+        boolean drained = false;
+        try (InputStream ours = expected.open()) {
+            byte[] theirBuffer = new byte[COMPARE_BUFFER_BYTES];
+            byte[] ourBuffer = new byte[COMPARE_BUFFER_BYTES];
+            while (true) {
+                int theirCount = actual.readNBytes(theirBuffer, 0, theirBuffer.length);
+                int ourCount = ours.readNBytes(ourBuffer, 0, ourBuffer.length);
+                if (theirCount != ourCount || !Arrays.equals(theirBuffer, 0, theirCount, ourBuffer, 0, ourCount)) {
+                    return false;
+                }
+                if (theirCount == 0) {
+                    drained = true;
+                    return true;
+                }
+            }
+        } finally {
+            // Closing an undrained body would read the rest of it to reuse the connection: abort it instead.
+            if (!drained) {
+                actual.abort();
+            }
+            actual.close();
+        }
+    }
+
+    /**
+     * Aborts an unfinished multipart upload, whose parts S3 would otherwise keep (and bill). A failure to abort is
+     * added to {@code cause} when there is one, and logged when the upload simply lost its condition.
+     */
+    private void abort(S3Location location, String uploadId, Exception cause) {
+        try {
+            client.abortMultipartUpload(request -> request.bucket(location.bucket()).key(location.key()).uploadId(uploadId));
+        } catch (SdkException e) {
+            String message = "Cannot abort multipart upload " + uploadId + " of " + location
+                    + " (a bucket lifecycle rule AbortIncompleteMultipartUpload removes it): " + S3Errors.reason(e);
+            if (cause != null) {
+                cause.addSuppressed(new IOException(message, e));
+            } else {
+                log.warn(message);
+            }
+        }
+    }
+
+    private static void deleteSpool(Path spool, Throwable primary) {
+        try {
+            Files.deleteIfExists(spool);
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    /** Buffers an object in a local spool file and uploads it, create-only, when closed. */
+    private final class SpoolingOutputStream extends OutputStream {
+        private final S3Location location;
+        private final Path spool;
+        private final OutputStream out;
+        private boolean closed;
+
+        SpoolingOutputStream(S3Location location, Path spool, OutputStream out) {
+            this.location = location;
+            this.spool = spool;
+            this.out = new BufferedOutputStream(out, SPOOL_BUFFER_BYTES);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            ensureOpen();
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            ensureOpen();
+            out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            ensureOpen();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                out.close();
+                if (!writeObject(location, new SpoolFile(spool, Files.size(spool)), Condition.CREATE, "upload")) {
+                    throw new FileAlreadyExistsException(location.uri(), null,
+                            "another object was created there while this one was being written");
+                }
+            } catch (IOException | RuntimeException e) {
+                deleteSpool(spool, e);
+                throw e;
+            }
+            Files.deleteIfExists(spool);
+        }
+
+        private void ensureOpen() throws IOException {
+            if (closed) {
+                throw new IOException("Cannot write to " + location + ": the stream is closed");
+            }
+        }
+    }
+
+    /** Reads {@code length} bytes of a file from {@code offset}, for one part of a multipart upload. */
+    private static final class FileSliceInputStream extends InputStream {
+        private final FileChannel channel;
+        private long position;
+        private final long end;
+
+        FileSliceInputStream(FileChannel channel, long offset, long length) {
+            this.channel = channel;
+            this.position = offset;
+            this.end = offset + length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            if (position >= end) {
+                return -1;
+            }
+            if (length == 0) {
+                return 0;
+            }
+            int wanted = (int) Math.min(length, end - position);
+            int n = channel.read(ByteBuffer.wrap(bytes, offset, wanted), position);
+            if (n < 0) {
+                return -1;
+            }
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}
