@@ -1,6 +1,9 @@
 package io.nightshift.storage;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
@@ -51,5 +54,25 @@ final class S3Errors {
 
     static boolean isStatus(SdkException e, int status) {
         return e instanceof S3Exception s3 && s3.statusCode() == status;
+    }
+
+    /**
+     * Whether an I/O error is somewhere in the cause chain: the connection broke, even if the SDK reports it as
+     * something else (a response body cut off mid-way surfaces as "Could not parse XML response").
+     */
+    static boolean brokeOnTheWire(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedIOException && !(cause instanceof SocketTimeoutException)) {
+                // An interrupted thread is being stopped; retrying would only delay the stop.
+                return false;
+            }
+            if (cause instanceof IOException || cause instanceof UncheckedIOException) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                return false;
+            }
+        }
+        return false;
     }
 }
