@@ -3,7 +3,6 @@ package io.nightshift.storage;
 import static java.util.Objects.requireNonNull;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,20 +14,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
@@ -37,18 +35,24 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 /**
  * Conditional writes of whole objects: create-only ({@code If-None-Match: *}) from a local spool file or from bytes,
  * and replace-if-unchanged ({@code If-Match}) of bytes; single PUTs, or multipart uploads for large spool files.
- * Multipart uploads that fail are aborted.
  *
- * <p>The SDK may re-send a PUT that had already landed (aws-sdk-java-v2#6580), which then answers 412: the object is
- * read back and compared with the content before the write counts as another writer's.
+ * <p>Every write carries a unique write id in its user metadata ({@value #WRITE_ID_HEADER}). When a condition fails
+ * with 412, one HEAD tells whether the object there is this write's, landed by an attempt whose answer was lost
+ * (the SDK re-sends a PUT that had landed: aws-sdk-java-v2#6580), or someone else's; nothing is downloaded.
+ *
+ * <p>Bodies are replayable (a file, a file slice per part, bytes), so the SDK retries every request of an upload
+ * with its own back-off. Multipart uploads that fail are aborted.
  */
 final class S3Upload {
+
+    /** User metadata key ({@code x-amz-meta-nightshift-write-id}) naming the write that created an object. */
+    static final String WRITE_ID = "nightshift-write-id";
+    static final String WRITE_ID_HEADER = "x-amz-meta-" + WRITE_ID;
 
     private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
     /** S3 allows at most this many parts in one multipart upload. */
     private static final int MAX_PARTS = 10_000;
     private static final int SPOOL_BUFFER_BYTES = 64 * 1024;
-    private static final int COMPARE_BUFFER_BYTES = 64 * 1024;
 
     private final S3Client client;
     private final S3Settings settings;
@@ -84,8 +88,6 @@ final class S3Upload {
         long size();
 
         RequestBody whole();
-
-        InputStream open() throws IOException;
     }
 
     private record Bytes(byte[] bytes) implements Content {
@@ -98,22 +100,12 @@ final class S3Upload {
         public RequestBody whole() {
             return RequestBody.fromBytes(bytes);
         }
-
-        @Override
-        public InputStream open() {
-            return new ByteArrayInputStream(bytes);
-        }
     }
 
     private record SpoolFile(Path file, long size) implements Content {
         @Override
         public RequestBody whole() {
             return RequestBody.fromFile(file);
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-            return Files.newInputStream(file);
         }
 
         /** One part's bytes; a fresh stream per call, as the SDK asks again when it retries the part. */
@@ -139,15 +131,16 @@ final class S3Upload {
     }
 
     /**
-     * Writes {@code content} under {@code condition}: true when the object there has this content, false when the
+     * Writes {@code content} under {@code condition}: true when the object there is this write's, false when the
      * condition failed because of another write or a change.
      */
     private boolean writeObject(S3Location location, Content content, Condition condition, String action) throws IOException {
+        String writeId = UUID.randomUUID().toString();
         for (int attempt = 1; ; attempt++) {
             try {
                 return content instanceof SpoolFile file && file.size() >= settings.multipartThresholdBytes()
-                        ? multipartUpload(location, file, condition)
-                        : put(location, content, condition);
+                        ? multipartUpload(location, file, condition, writeId)
+                        : put(location, content, condition, writeId);
             } catch (SdkException e) {
                 if (S3Errors.isStatus(e, 409) && attempt < settings.maxAttempts()) {
                     // ConditionalRequestConflict: another conditional write to this key is in flight; S3 asks the
@@ -160,29 +153,30 @@ final class S3Upload {
         }
     }
 
-    private boolean put(S3Location location, Content content, Condition condition) throws IOException {
+    private boolean put(S3Location location, Content content, Condition condition, String writeId) {
         try {
             client.putObject(request -> request.bucket(location.bucket()).key(location.key())
                     .ifNoneMatch(condition.ifNoneMatch()).ifMatch(condition.ifMatch())
+                    .metadata(Map.of(WRITE_ID, writeId))
                     .contentLength(content.size()), content.whole());
             return true;
         } catch (S3Exception e) {
             // 412: something is there (create) or it has changed (replace); NoSuchKey: a replace of an object that is
             // gone. Either may be the answer to a re-sent PUT whose first attempt landed.
             if (e.statusCode() == 412 || (condition.ifMatch() != null && "NoSuchKey".equals(S3Errors.errorCode(e)))) {
-                return objectHasContent(location, content);
+                return isOurs(location, writeId);
             }
             throw e;
         }
     }
 
-    private boolean multipartUpload(S3Location location, SpoolFile content, Condition condition) throws IOException {
-        String uploadId = client.createMultipartUpload(request -> request.bucket(location.bucket()).key(location.key()))
-                .uploadId();
+    private boolean multipartUpload(S3Location location, SpoolFile content, Condition condition, String writeId) {
+        String uploadId = client.createMultipartUpload(request -> request.bucket(location.bucket()).key(location.key())
+                .metadata(Map.of(WRITE_ID, writeId))).uploadId();
         boolean ours;
         try {
-            ours = complete(location, uploadId, uploadParts(location, uploadId, content), condition, content);
-        } catch (IOException | RuntimeException e) {
+            ours = complete(location, uploadId, uploadParts(location, uploadId, content), condition, writeId);
+        } catch (RuntimeException e) {
             abort(location, uploadId, e);
             throw e;
         }
@@ -214,7 +208,7 @@ final class S3Upload {
     }
 
     private boolean complete(S3Location location, String uploadId, List<CompletedPart> parts, Condition condition,
-            Content content) throws IOException {
+            String writeId) {
         try {
             client.completeMultipartUpload(request -> request.bucket(location.bucket()).key(location.key())
                     .uploadId(uploadId).ifNoneMatch(condition.ifNoneMatch()).ifMatch(condition.ifMatch())
@@ -223,56 +217,22 @@ final class S3Upload {
         } catch (S3Exception e) {
             // A retried complete whose first attempt landed answers 412 or NoSuchUpload.
             if (e.statusCode() == 412 || "NoSuchUpload".equals(S3Errors.errorCode(e))) {
-                return objectHasContent(location, content);
+                return isOurs(location, writeId);
             }
             throw e;
         }
     }
 
-    /** Whether the object exists with exactly the expected bytes; compared as streams so large objects fit. */
-    private boolean objectHasContent(S3Location location, Content expected) throws IOException {
-        HeadObjectResponse head;
+    /** Whether the object at {@code location} was created by the write {@code writeId}: one HEAD, no download. */
+    private boolean isOurs(S3Location location, String writeId) {
         try {
-            head = client.headObject(request -> request.bucket(location.bucket()).key(location.key()));
+            HeadObjectResponse head = client.headObject(request -> request.bucket(location.bucket()).key(location.key()));
+            return writeId.equals(head.metadata().get(WRITE_ID));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return false;
             }
             throw e;
-        }
-        if (head.contentLength() != expected.size()) {
-            return false;
-        }
-        ResponseInputStream<GetObjectResponse> actual;
-        try {
-            actual = client.getObject(request -> request.bucket(location.bucket()).key(location.key()));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
-        boolean drained = false;
-        try (InputStream ours = expected.open()) {
-            byte[] theirBuffer = new byte[COMPARE_BUFFER_BYTES];
-            byte[] ourBuffer = new byte[COMPARE_BUFFER_BYTES];
-            while (true) {
-                int theirCount = actual.readNBytes(theirBuffer, 0, theirBuffer.length);
-                int ourCount = ours.readNBytes(ourBuffer, 0, ourBuffer.length);
-                if (theirCount != ourCount || !Arrays.equals(theirBuffer, 0, theirCount, ourBuffer, 0, ourCount)) {
-                    return false;
-                }
-                if (theirCount == 0) {
-                    drained = true;
-                    return true;
-                }
-            }
-        } finally {
-            // Closing an undrained body would read the rest of it to reuse the connection: abort it instead.
-            if (!drained) {
-                actual.abort();
-            }
-            actual.close();
         }
     }
 

@@ -31,8 +31,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * {@link S3Storage} through a proxy that injects one kind of fault into chosen requests: every operation rides through
- * every kind, writes land exactly once, and nothing is left behind. The test server's settings allow 3 attempts per
- * request.
+ * every kind, writes land exactly once and are recognised as this writer's by a HEAD, and nothing is left behind.
+ * The test server's settings allow 3 attempts per request.
  */
 class S3StorageFaultTests {
 
@@ -217,6 +217,67 @@ class S3StorageFaultTests {
         // then
         assertThat(proxy.injected(fault)).isOne();
         assertThat(server.client().listObjectsV2(request -> request.bucket(bucket)).contents()).isEmpty();
+    }
+
+    // --- recognising our own writes ------------------------------------------------------------------------------
+
+    @Test
+    void aCreateWhoseAnswerWasLostIsRecognisedAsOursWithOneHeadAndNoDownload() throws IOException {
+        // given: the first PUT lands but its answer is cut off, so the SDK sends it again and gets 412
+        proxy.inject(Fault.RESET_DURING_RESPONSE_BODY, 1, S3StorageFaultTests::isObjectPut);
+
+        // when
+        boolean created = storage.createIfAbsent(uri("_manifest.json"), "run 7".getBytes(UTF_8));
+
+        // then
+        assertThat(created).isTrue();
+        assertThat(proxy.seen()).extracting(Request::method).containsExactly("PUT", "PUT", "HEAD");
+        assertThat(proxy.seen().get(0).headers()).containsKey(S3Upload.WRITE_ID_HEADER);
+    }
+
+    @Test
+    void aReplaceWhoseAnswerWasLostIsRecognisedAsOursWithOneHeadAndNoDownload() throws IOException {
+        // given
+        directPut("_manifest.json", "v1");
+        String version = storage.stat(uri("_manifest.json")).orElseThrow().version();
+        proxy.reset();
+        proxy.inject(Fault.RESET_DURING_RESPONSE_BODY, 1, S3StorageFaultTests::isObjectPut);
+
+        // when
+        boolean replaced = storage.replace(uri("_manifest.json"), "v2".getBytes(UTF_8), version);
+
+        // then
+        assertThat(replaced).isTrue();
+        assertThat(proxy.seen()).extracting(Request::method).containsExactly("PUT", "PUT", "HEAD");
+        assertThat(directRead("_manifest.json")).asString(UTF_8).isEqualTo("v2");
+    }
+
+    @Test
+    void anObjectWithTheSameBytesFromAnotherWriterIsNotOurs() throws IOException {
+        // given: someone else wrote exactly what we are about to write
+        directPut("_manifest.json", "run 7");
+
+        // when
+        boolean created = storage.createIfAbsent(uri("_manifest.json"), "run 7".getBytes(UTF_8));
+
+        // then: only the write id tells writers apart; equal bytes prove nothing about who wrote them
+        assertThat(created).isFalse();
+    }
+
+    @Test
+    void aReplaceLosingToAnotherWriterReturnsFalseAndLeavesTheirContent() throws IOException {
+        // given: our expected version is stale, and the answer to our PUT is cut off too
+        directPut("_manifest.json", "v1");
+        String version = storage.stat(uri("_manifest.json")).orElseThrow().version();
+        directPut("_manifest.json", "theirs");
+        proxy.inject(Fault.RESET_DURING_RESPONSE_BODY, 1, S3StorageFaultTests::isObjectPut);
+
+        // when
+        boolean replaced = storage.replace(uri("_manifest.json"), "ours".getBytes(UTF_8), version);
+
+        // then
+        assertThat(replaced).isFalse();
+        assertThat(directRead("_manifest.json")).asString(UTF_8).isEqualTo("theirs");
     }
 
     @Test
