@@ -6,14 +6,23 @@ import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Set;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** What an S3 failure means for Nightshift: the {@link IOException} a caller sees, naming the location and S3's reason. */
+/**
+ * What an S3 failure means for Nightshift: the {@link IOException} a caller sees (naming the location and S3's
+ * reason), and whether trying the same thing again can help.
+ */
 final class S3Errors {
+
+    /** Error codes S3 uses for "try again": throttling, and its own trouble. */
+    private static final Set<String> TRANSIENT_CODES = Set.of("SlowDown", "InternalError", "ServiceUnavailable",
+            "RequestTimeout", "RequestTimeTooSkewed", "Throttling", "ThrottlingException", "RequestLimitExceeded");
 
     private S3Errors() {
     }
@@ -54,6 +63,18 @@ final class S3Errors {
 
     static boolean isStatus(SdkException e, int status) {
         return e instanceof S3Exception s3 && s3.statusCode() == status;
+    }
+
+    /**
+     * Whether the failure can go away by itself: throttling, a server error, or a connection that broke. Used when
+     * the SDK has given up on a request and a whole operation (an upload) is re-issued; a 4xx answer is final.
+     */
+    static boolean isTransient(SdkException e) {
+        if (e instanceof AwsServiceException service) {
+            int status = service.statusCode();
+            return status >= 500 || status == 429 || TRANSIENT_CODES.contains(errorCode(service));
+        }
+        return e instanceof SdkClientException && brokeOnTheWire(e);
     }
 
     /**

@@ -29,8 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@link Storage} over S3 and S3-compatible servers ({@code s3://bucket/key} URIs): listing, HEAD, whole-object
  * reads and deletes here; the rest in its parts, split the way trino-filesystem-s3 is: {@link S3Clients} builds the
  * client (SDK retries of every request, logged), {@link S3RangeReader} does pinned ranged reads that re-issue a
- * broken body, {@link S3Upload} does conditional writes recognised by a write id, and {@link S3Errors} says what a
- * failure means.
+ * broken body, {@link S3Upload} does conditional writes recognised by a write id, re-issued as a whole when the SDK
+ * gave up, and {@link S3Errors} says what a failure means.
  *
  * <p>Objects are written create-only ({@code If-None-Match: *}) or replaced only while unchanged
  * ({@code If-Match}), so nothing is ever overwritten by accident. S3 logs everything under this class's logger.

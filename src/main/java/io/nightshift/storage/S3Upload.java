@@ -41,7 +41,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * (the SDK re-sends a PUT that had landed: aws-sdk-java-v2#6580), or someone else's; nothing is downloaded.
  *
  * <p>Bodies are replayable (a file, a file slice per part, bytes), so the SDK retries every request of an upload
- * with its own back-off. Multipart uploads that fail are aborted.
+ * with its own back-off. When it has given up on a transient failure, the write is re-issued as a whole, up to
+ * {@link S3Settings#uploadAttempts()} times: the content is complete and local, the condition keeps a re-issued
+ * write from overwriting anything, and the write id makes a landed earlier attempt count as this one.
  */
 final class S3Upload {
 
@@ -136,16 +138,24 @@ final class S3Upload {
      */
     private boolean writeObject(S3Location location, Content content, Condition condition, String action) throws IOException {
         String writeId = UUID.randomUUID().toString();
-        for (int attempt = 1; ; attempt++) {
+        int transientFailures = 0;
+        int conflicts = 0;
+        while (true) {
             try {
                 return content instanceof SpoolFile file && file.size() >= settings.multipartThresholdBytes()
                         ? multipartUpload(location, file, condition, writeId)
                         : put(location, content, condition, writeId);
             } catch (SdkException e) {
-                if (S3Errors.isStatus(e, 409) && attempt < settings.maxAttempts()) {
+                if (S3Errors.isStatus(e, 409) && ++conflicts < settings.maxAttempts()) {
                     // ConditionalRequestConflict: another conditional write to this key is in flight; S3 asks the
                     // caller to retry, and the retry then sees 412 or succeeds.
-                    S3Backoff.SHORT.pause(attempt, location.uri());
+                    S3Backoff.SHORT.pause(conflicts, location.uri());
+                    continue;
+                }
+                if (S3Errors.isTransient(e) && ++transientFailures < settings.uploadAttempts()) {
+                    log.warn("Re-issuing the {} of {} as a whole (attempt {} of {}): the S3 client gave up: {}", action,
+                            location, transientFailures + 1, settings.uploadAttempts(), S3Errors.reason(e));
+                    S3Backoff.LONG.pause(transientFailures, location.uri());
                     continue;
                 }
                 throw S3Errors.failure(action, location.uri(), e);

@@ -16,6 +16,28 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class S3ErrorsTests {
 
     @Test
+    void throttlingAndServerErrorsAreTransient() {
+        assertThat(S3Errors.isTransient(s3(503, "SlowDown"))).isTrue();
+        assertThat(S3Errors.isTransient(s3(500, "InternalError"))).isTrue();
+        assertThat(S3Errors.isTransient(s3(400, "RequestTimeout"))).isTrue();
+        assertThat(S3Errors.isTransient(s3(429, null))).isTrue();
+    }
+
+    @Test
+    void answersThatSayNoAreNotTransient() {
+        assertThat(S3Errors.isTransient(s3(403, "AccessDenied"))).isFalse();
+        assertThat(S3Errors.isTransient(s3(404, "NoSuchBucket"))).isFalse();
+        assertThat(S3Errors.isTransient(s3(412, "PreconditionFailed"))).isFalse();
+    }
+
+    @Test
+    void aBrokenConnectionIsTransientButAClientProblemIsNot() {
+        assertThat(S3Errors.isTransient(SdkClientException.create("Unable to execute HTTP request: Connection reset",
+                new SocketException("Connection reset")))).isTrue();
+        assertThat(S3Errors.isTransient(SdkClientException.create("Unable to load credentials"))).isFalse();
+    }
+
+    @Test
     void aBrokenConnectionIsFoundWhereverItIsInTheCauseChain() {
         // what the SDK reports for a listing whose body was cut off: an XML parse error around the reset
         SdkClientException parseError = SdkClientException.create("Could not parse XML response.",

@@ -32,7 +32,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /**
  * {@link S3Storage} through a proxy that injects one kind of fault into chosen requests: every operation rides through
  * every kind, writes land exactly once and are recognised as this writer's by a HEAD, and nothing is left behind.
- * The test server's settings allow 3 attempts per request.
+ * The test server's settings allow 3 attempts per request and 3 per upload.
  */
 class S3StorageFaultTests {
 
@@ -278,6 +278,59 @@ class S3StorageFaultTests {
         // then
         assertThat(replaced).isFalse();
         assertThat(directRead("_manifest.json")).asString(UTF_8).isEqualTo("theirs");
+    }
+
+    // --- when the SDK gives up ---------------------------------------------------------------------------------
+
+    @Test
+    void anUploadTheClientGaveUpOnIsReissuedAsAWhole() throws IOException {
+        // given: every one of the SDK's 3 attempts at the first PUT fails
+        proxy.inject(Fault.INTERNAL_ERROR, 3, S3StorageFaultTests::isObjectPut);
+
+        // when
+        try (OutputStream out = storage.create(uri("out/part-0.parquet"))) {
+            out.write("scores".getBytes(UTF_8));
+        }
+
+        // then
+        assertThat(proxy.seen().stream().filter(S3StorageFaultTests::isObjectPut)).hasSize(4);
+        assertThat(directRead("out/part-0.parquet")).asString(UTF_8).isEqualTo("scores");
+    }
+
+    @Test
+    void anUploadWhoseEveryAnswerWasLostCountsAsLandedWhenReissued() throws IOException {
+        // given: the first PUT lands, and the answers to it and to the SDK's two retries (412) are all cut off
+        proxy.inject(Fault.RESET_DURING_RESPONSE_BODY, 3, S3StorageFaultTests::isObjectPut);
+
+        // when
+        try (OutputStream out = storage.create(uri("out/part-0.parquet"))) {
+            out.write("scores".getBytes(UTF_8));
+        }
+
+        // then: the re-issued PUT gets 412, and the HEAD finds this upload's write id
+        assertThat(directRead("out/part-0.parquet")).asString(UTF_8).isEqualTo("scores");
+        assertThat(proxy.seen()).extracting(Request::method).endsWith("PUT", "HEAD");
+    }
+
+    @Test
+    void anUploadFailsNamingTheObjectAndTheReasonOnceEveryAttemptFailed() {
+        // given: 3 attempts per request × 3 attempts per upload
+        proxy.inject(Fault.INTERNAL_ERROR, 9, request -> request.isUpload() && request.query().contains("partNumber=1"));
+
+        // when
+        assertThatThrownBy(() -> {
+            try (OutputStream out = storage.create(uri("out/big.bin"))) {
+                out.write(randomBytes(6 * 1024 * 1024, 4));
+            }
+        })
+                // then
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("Cannot upload " + uri("out/big.bin"))
+                .hasMessageContaining("InternalError");
+        assertThat(proxy.injected(Fault.INTERNAL_ERROR)).isEqualTo(9);
+        assertThat(server.client().listObjectsV2(request -> request.bucket(bucket)).contents()).isEmpty();
+        assertThat(server.client().listMultipartUploads(request -> request.bucket(bucket)).uploads())
+                .as("each failed multipart upload is aborted").isEmpty();
     }
 
     @Test
