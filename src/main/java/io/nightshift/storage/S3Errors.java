@@ -42,8 +42,15 @@ final class S3Errors {
         return mapped;
     }
 
-    /** S3's error code and message ("NoSuchBucket: The specified bucket does not exist"), or the client's message. */
+    /**
+     * S3's error code and message ("NoSuchBucket: The specified bucket does not exist"), or the client's message; on
+     * one line, as it ends up in one-line log messages and run summaries.
+     */
     static String reason(Throwable e) {
+        return oneLine(rawReason(e));
+    }
+
+    private static String rawReason(Throwable e) {
         if (e instanceof AwsServiceException service) {
             AwsErrorDetails details = service.awsErrorDetails();
             String code = details == null ? null : details.errorCode();
@@ -55,6 +62,10 @@ final class S3Errors {
             return code + (message == null ? "" : ": " + message) + " (" + status + ")";
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
     }
 
     static String errorCode(AwsServiceException e) {

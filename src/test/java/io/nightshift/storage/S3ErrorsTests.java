@@ -67,6 +67,12 @@ class S3ErrorsTests {
                 .hasMessage("Cannot read s3://b/k: NoSuchBucket: the message (HTTP 404)");
     }
 
+    @Test
+    void aReasonIsOneLine() {
+        assertThat(S3Errors.reason(SdkClientException.create("Unable to execute HTTP request:\n  Connection reset\r\n")))
+                .isEqualTo("Unable to execute HTTP request: Connection reset");
+    }
+
     private static S3Exception s3(int status, String code) {
         return (S3Exception) S3Exception.builder().statusCode(status)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("the message").build()).build();
