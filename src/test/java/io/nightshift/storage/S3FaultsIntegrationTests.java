@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +102,7 @@ class S3FaultsIntegrationTests {
         }
     }
 
+    @BeforeEach
     void pointTheApplicationAtTheProxy() {
         properties.putAll(applicationProperties(home));
         properties.forEach(System::setProperty);
@@ -146,7 +148,6 @@ class S3FaultsIntegrationTests {
     @Test
     void aRunWithThirtyPercentOfRequestsFailingCompletesOrARelaunchCompletesItWithExactOutput(TestInfo test) throws Exception {
         // given
-        pointTheApplicationAtTheProxy();
         String output = outputName(test);
         proxy.injectRandomly(SEED, 0.30, EnumSet.allOf(Fault.class));
 
@@ -171,7 +172,6 @@ class S3FaultsIntegrationTests {
 
     private void completesInOneAttemptWithExactOutput(TestInfo test, double probability, Set<Fault> kinds) throws Exception {
         // given
-        pointTheApplicationAtTheProxy();
         String output = outputName(test);
         proxy.injectRandomly(SEED, probability, kinds);
 
