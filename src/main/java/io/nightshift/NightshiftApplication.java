@@ -36,7 +36,7 @@ public class NightshiftApplication {
     RoutingStorage storage(NightshiftProperties properties) {
         NightshiftProperties.S3 s3 = properties.s3();
         S3Settings settings = new S3Settings(s3.region(), s3.endpoint() == null || s3.endpoint().isBlank() ? null : s3.endpoint(),
-                s3.pathStyle(), s3.maxAttempts(), s3.multipartThreshold().toBytes(), s3.partSize().toBytes());
+                s3.pathStyle(), s3.maxAttempts(), s3.multipartThreshold().toBytes(), s3.partSize().toBytes(), s3.uploadAttempts());
         return new RoutingStorage(new LocalStorage(), () -> new S3Storage(settings));
     }
 

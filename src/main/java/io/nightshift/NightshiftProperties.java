@@ -28,14 +28,18 @@ public record NightshiftProperties(
     public record Lease(@DefaultValue("10s") Duration heartbeat, @DefaultValue("60s") Duration timeout) {
     }
 
-    /** S3 client: region, optional endpoint (S3-compatible stores), path-style addressing, retries, multipart sizes. */
+    /**
+     * S3 client: region, optional endpoint (S3-compatible stores), path-style addressing, retries per request,
+     * multipart sizes, attempts per whole upload.
+     */
     public record S3(
             @DefaultValue("us-east-1") String region,
             String endpoint,
             @DefaultValue("false") boolean pathStyle,
             @DefaultValue("10") int maxAttempts,
             @DefaultValue("64MB") DataSize multipartThreshold,
-            @DefaultValue("16MB") DataSize partSize) {
+            @DefaultValue("16MB") DataSize partSize,
+            @DefaultValue("3") int uploadAttempts) {
     }
 
     /** Parquet output: row group and page sizes, compression codec (snappy, zstd, gzip, uncompressed). */

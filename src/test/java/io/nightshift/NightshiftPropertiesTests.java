@@ -38,6 +38,7 @@ class NightshiftPropertiesTests {
         settings.put("nightshift.s3.max-attempts", "4");
         settings.put("nightshift.s3.multipart-threshold", "128MB");
         settings.put("nightshift.s3.part-size", "32MB");
+        settings.put("nightshift.s3.upload-attempts", "5");
         settings.put("nightshift.output.row-group-size", "16MB");
         settings.put("nightshift.output.page-size", "256KB");
         settings.put("nightshift.output.codec", "zstd");
@@ -51,7 +52,7 @@ class NightshiftPropertiesTests {
                 Duration.ofSeconds(30),
                 new NightshiftProperties.Lease(Duration.ofSeconds(3), Duration.ofMinutes(2)),
                 new NightshiftProperties.S3("eu-central-1", "http://127.0.0.1:9000", true, 4, DataSize.ofMegabytes(128),
-                        DataSize.ofMegabytes(32)),
+                        DataSize.ofMegabytes(32), 5),
                 new NightshiftProperties.Output(DataSize.ofMegabytes(16), DataSize.ofKilobytes(256), "zstd")));
         assertThat(leafProperties(NightshiftProperties.class, "")).as("properties this test sets")
                 .isEqualTo(new TreeSet<>(settings.keySet().stream().map(key -> key.substring("nightshift.".length())).toList()));
@@ -68,7 +69,7 @@ class NightshiftPropertiesTests {
                 Path.of("var"),
                 Duration.ofSeconds(5),
                 new NightshiftProperties.Lease(Duration.ofSeconds(10), Duration.ofSeconds(60)),
-                new NightshiftProperties.S3("us-east-1", null, false, 10, DataSize.ofMegabytes(64), DataSize.ofMegabytes(16)),
+                new NightshiftProperties.S3("us-east-1", null, false, 10, DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), 3),
                 new NightshiftProperties.Output(DataSize.ofMegabytes(64), DataSize.ofMegabytes(1), "snappy")));
     }
 

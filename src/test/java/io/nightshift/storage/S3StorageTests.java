@@ -312,13 +312,11 @@ class S3StorageTests {
     }
 
     @Test
-    void createIfAbsentReturnsTrueWhenItsOwnWriteHadAlreadyLanded() throws IOException {
-        // What a PUT retried by the SDK after the first attempt landed sees: 412 on an object with our bytes.
-        put("manifest.json", "writer-42");
-
-        boolean created = storage.createIfAbsent(uri("manifest.json"), "writer-42".getBytes(UTF_8));
-
-        assertThat(created).isTrue();
+    void createIfAbsentInAMissingBucketFailsNamingTheReason() {
+        assertThatThrownBy(() -> storage.createIfAbsent("s3://no-such-bucket/_manifest.json", "x".getBytes(UTF_8)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("s3://no-such-bucket/_manifest.json")
+                .hasMessageContaining("NoSuchBucket");
     }
 
     @Test
@@ -358,23 +356,6 @@ class S3StorageTests {
         assertThat(storage.resolve("s3://b/out", "part-1.parquet")).isEqualTo("s3://b/out/part-1.parquet");
         assertThat(storage.resolve("s3://b/out/", "/part-1.parquet")).isEqualTo("s3://b/out/part-1.parquet");
         assertThat(storage.resolve("s3://b", "part-1.parquet")).isEqualTo("s3://b/part-1.parquet");
-    }
-
-    @Test
-    void aRangedReadIsReissuedWhenTheConnectionResetsMidBody() throws IOException {
-        byte[] content = randomBytes(4 * 1024 * 1024, 4);
-        putBytes("data.bin", content);
-        try (ConnectionResettingProxy proxy = new ConnectionResettingProxy(server.port());
-                S3Storage throughProxy = new S3Storage(server.settingsFor(proxy.endpoint()), server.credentials());
-                RangeReader reader = throughProxy.openForRead(uri("data.bin"))) {
-            byte[] buffer = new byte[3 * 1024 * 1024];
-            proxy.resetOnceAfterResponseBytes(256 * 1024);
-
-            reader.readFully(100, buffer, 0, buffer.length);
-
-            assertThat(proxy.resetsPerformed()).isEqualTo(1);
-            assertThat(buffer).isEqualTo(Arrays.copyOfRange(content, 100, 100 + buffer.length));
-        }
     }
 
     @Test
