@@ -321,21 +321,32 @@ public final class Runs {
         return phases;
     }
 
-    /** The most useful failure message of an execution: ours (what and why) if any, else the root cause's. */
+    /**
+     * The most useful failure message of an execution: ours (what and why) if any; else any message in any cause
+     * chain that says what could not be done ("Cannot finish s3://…"); else the root cause of a failure that is not
+     * one of Spring Batch's own wrappers ("Partition handler returned an unsuccessful step" says nothing).
+     */
     static String failure(JobExecution execution) {
         List<Throwable> failures = new ArrayList<>(execution.getAllFailureExceptions());
         for (Throwable failure : failures) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
                 if (cause instanceof ScoringException || cause instanceof io.nightshift.model.ModelException
-                        || cause instanceof io.nightshift.commit.CommitConflictException) {
+                        || cause instanceof io.nightshift.commit.CommitConflictException
+                        || cause instanceof io.nightshift.commit.CommitStateUnknownException
+                        || cause instanceof io.nightshift.scoring.RunFence.RunTakenOverException) {
                     return cause.getMessage();
                 }
             }
         }
         for (Throwable failure : failures) {
-            if (failure.getMessage() != null && failure.getMessage().startsWith("Cannot ")) {
-                return failure.getMessage();
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause.getMessage() != null && cause.getMessage().startsWith("Cannot ")) {
+                    return cause.getMessage();
+                }
             }
+        }
+        failures.sort(java.util.Comparator.comparing(Runs::isBatchWrapper));
+        for (Throwable failure : failures) {
             Throwable root = failure;
             while (root.getCause() != null) {
                 root = root.getCause();
@@ -347,5 +358,10 @@ public final class Runs {
             return "stopped on request; relaunch it to resume from its last checkpoint";
         }
         return null;
+    }
+
+    /** Spring Batch's own exceptions that only say a step or partition failed, not why. */
+    private static boolean isBatchWrapper(Throwable failure) {
+        return failure.getCause() == null && failure.getClass().getName().startsWith("org.springframework.batch.");
     }
 }

@@ -12,6 +12,7 @@ import io.nightshift.parquet.ColumnKind;
 import io.nightshift.parquet.ParquetFileInfo;
 import io.nightshift.storage.Storage;
 import io.nightshift.storage.StorageFile;
+import io.nightshift.storage.StorageUnavailableException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +66,9 @@ public final class ScoringPlanner {
             }
             storage.checkWritable(output);
             storage.checkWritable(rejects);
+        } catch (StorageUnavailableException e) {
+            throw new ScoringException(ScoringException.Kind.RUN, "Cannot check output " + output + ": " + e.getMessage()
+                    + ". The store did not answer after retries; try again in a while.", e);
         } catch (IOException e) {
             throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot write to output " + output + ": "
                     + e.getMessage() + ". Check the location exists and this process may write there.", e);
@@ -121,6 +125,9 @@ public final class ScoringPlanner {
         for (StorageFile file : listed) {
             try {
                 infos.add(ParquetFileInfo.read(storage, file.uri()));
+            } catch (StorageUnavailableException e) {
+                throw runError("Cannot read " + file.uri() + ": " + e.getMessage() + ". The store did not answer after retries;"
+                        + " relaunch the run.", e);
             } catch (IOException e) {
                 throw runError("Cannot score " + file.uri() + ": " + sentence(stripPrefix(e.getMessage(), file.uri()))
                         + " Fix or remove the file, then relaunch.", e);

@@ -35,6 +35,8 @@ final class S3Errors {
             mapped = new NoSuchFileException(uri, null, "cannot " + action + ": " + reason);
         } else if (e instanceof S3Exception s3 && s3.statusCode() == 403) {
             mapped = new AccessDeniedException(uri, null, "cannot " + action + ": " + reason);
+        } else if (isTransient(e)) {
+            return new StorageUnavailableException("Cannot " + action + " " + uri + ": " + reason, e);
         } else {
             return new IOException("Cannot " + action + " " + uri + ": " + reason, e);
         }

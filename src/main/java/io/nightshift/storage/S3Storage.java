@@ -253,7 +253,8 @@ public final class S3Storage implements Storage, AutoCloseable {
             client.putObject(request -> request.bucket(probe.bucket()).key(probe.key()).contentLength(0L),
                     RequestBody.empty());
         } catch (SdkException e) {
-            throw new IOException("Cannot write to " + directory + ": " + S3Errors.reason(e), e);
+            String message = "Cannot write to " + directory + ": " + S3Errors.reason(e);
+            throw S3Errors.isTransient(e) ? new StorageUnavailableException(message, e) : new IOException(message, e);
         }
         try {
             client.deleteObject(request -> request.bucket(probe.bucket()).key(probe.key()));
