@@ -97,11 +97,12 @@ public final class Runs {
             last = jobRepository.getLastJobExecution(instance);
             refuseFinished(runId, last);
             BatchStatus status = last.getStatus();
-            if (status.isRunning() || status == BatchStatus.UNKNOWN) {
+            if (status.isRunning()) {
                 log.warn("Run {} execution {} was {} but its owner is gone; marking it FAILED before relaunching", runId,
                         last.getId(), status);
                 last = jobOperator.recover(last);
             }
+            last = failUnknown(runId, last);
             Optional<ScoringPlan> plan = plan(instance, last);
             if (plan.isPresent()) {
                 steps.verifyInputs(plan.get(), runId);
@@ -116,6 +117,39 @@ public final class Runs {
             leases.release(runId);
             throw new IllegalStateException("Cannot relaunch run " + runId + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Marks an execution Spring Batch left UNKNOWN FAILED, with its steps left UNKNOWN or still marked running (their last
+     * update was lost to the same outage), so the run can be relaunched or abandoned. UNKNOWN means a chunk's transaction
+     * could neither commit nor roll back (its database connection dropped): Spring Batch refuses to restart or recover
+     * such an execution because a writer's effects may not match the checkpoint. Here either outcome is consistent: a
+     * part counts only once the checkpoint listing it has committed, and the commit step deletes parts no checkpoint
+     * lists. Called only after a won takeover, so no process still runs it.
+     */
+    private JobExecution failUnknown(long runId, JobExecution execution) {
+        List<String> failed = new ArrayList<>();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+                failed.add("step " + step.getStepName() + " " + step.getStatus());
+                step.setStatus(BatchStatus.FAILED);
+                if (step.getEndTime() == null) {
+                    step.setEndTime(LocalDateTime.now());
+                }
+                jobRepository.update(step);
+            }
+        }
+        if (execution.getStatus() == BatchStatus.UNKNOWN) {
+            failed.add("the execution UNKNOWN");
+            execution.setStatus(BatchStatus.FAILED);
+            jobRepository.update(execution);
+        }
+        if (!failed.isEmpty()) {
+            log.warn("Run {} execution {} was left with {} (a chunk could neither commit nor roll back, or a status update was"
+                    + " lost, e.g. to a dropped database connection); marking FAILED: its checkpoints are what the database"
+                    + " committed", runId, execution.getId(), String.join(", ", failed));
+        }
+        return execution;
     }
 
     private static void refuseFinished(long runId, JobExecution last) {
@@ -171,10 +205,12 @@ public final class Runs {
         try {
             last = jobRepository.getLastJobExecution(instance);
             String previous = last.getStatus().name();
-            if (last.getStatus().isRunning() || last.getStatus() == BatchStatus.UNKNOWN) {
+            if (last.getStatus().isRunning()) {
                 last = jobOperator.recover(last);
             }
-            last = jobOperator.abandon(last);
+            // abandon() only upgrades the status, and UNKNOWN ranks above ABANDONED: a run left UNKNOWN would never
+            // show ABANDONED, and a relaunch would resume it with its files deleted.
+            last = jobOperator.abandon(failUnknown(runId, last));
             List<String> deleted = new ArrayList<>();
             String output = null;
             Optional<ScoringPlan> plan = plan(instance, last);
