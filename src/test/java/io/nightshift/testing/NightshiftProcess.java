@@ -17,13 +17,20 @@ public final class NightshiftProcess {
 
     private final Path home;
     private final Map<String, String> environment;
+    private final List<String> jvmOptions;
     private Process process;
     private Path log;
     private int launches;
 
     public NightshiftProcess(Path home, Map<String, String> environment) {
+        this(home, environment, List.of());
+    }
+
+    /** With JVM options after the defaults (a later {@code -Xmx} wins over the default one). */
+    public NightshiftProcess(Path home, Map<String, String> environment, List<String> jvmOptions) {
         this.home = home;
         this.environment = Map.copyOf(environment);
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     public static Path jar() {
@@ -43,6 +50,7 @@ public final class NightshiftProcess {
         command.add("--sun-misc-unsafe-memory-access=allow");
         command.add("-Xmx512m");
         command.add("-Dai.djl.offline=true");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toAbsolutePath().toString());
         command.addAll(List.of(arguments));
