@@ -36,7 +36,7 @@ import org.h2.api.ErrorCode;
  * several commands at once is thereby resolved by the connect lock: exactly one of them starts the server, the
  * others find it. A command says so on stderr, in one line, when it has to wait for another one.
  */
-public final class EmbeddedDatabase {
+final class EmbeddedDatabase {
 
     /** How long a command waits for another command's connect or migration before it says it is waiting. */
     private static final Duration NOTICE_AFTER = Duration.ofSeconds(1);
@@ -55,8 +55,8 @@ public final class EmbeddedDatabase {
      * @param waitTimeout       the longest a command waits for the database
      * @param serverIdleTimeout how long the server stays without sessions before it stops
      */
-    public record Settings(Path directory, String name, String user, String password, Duration waitTimeout, Duration serverIdleTimeout) {
-        public Settings {
+    record Settings(Path directory, String name, String user, String password, Duration waitTimeout, Duration serverIdleTimeout) {
+        Settings {
             directory = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
             requireNonNull(name, "name is null");
             requireNonNull(user, "user is null");
@@ -76,23 +76,19 @@ public final class EmbeddedDatabase {
     private final ServerCommand serverCommand;
     private final Consumer<String> stderr;
 
-    public EmbeddedDatabase(Settings settings, ServerCommand serverCommand, Consumer<String> stderr) {
+    EmbeddedDatabase(Settings settings, ServerCommand serverCommand, Consumer<String> stderr) {
         this.settings = requireNonNull(settings, "settings is null");
         this.serverCommand = requireNonNull(serverCommand, "serverCommand is null");
         this.stderr = requireNonNull(stderr, "stderr is null");
     }
 
     /** For the application: the server started from this JVM's own classes, waits reported on stderr. */
-    public static EmbeddedDatabase forThisProcess(Settings settings) {
+    static EmbeddedDatabase forThisProcess(Settings settings) {
         return new EmbeddedDatabase(settings, ServerCommand.forThisProcess(), System.err::println);
     }
 
-    public Path directory() {
-        return settings.directory();
-    }
-
     /** Connects, starting the server if none is running; the session keeps the server in use until closed. */
-    public Session open() {
+    Session open() {
         Wait wait = new Wait();
         createDirectory();
         Optional<ProcessFileLock> connectLock;
@@ -196,7 +192,7 @@ public final class EmbeddedDatabase {
      * Runs {@code action} while no other command of this home runs one: Flyway's own lock on H2 does not keep two
      * commands from migrating a fresh database at once.
      */
-    public void exclusively(String what, Runnable action) {
+    void exclusively(String what, Runnable action) {
         Wait wait = new Wait();
         Path lockFile = file(MIGRATE_LOCK);
         Optional<ProcessFileLock> lock;
@@ -267,7 +263,7 @@ public final class EmbeddedDatabase {
      * A command's connection to the embedded database: the URL its pool connects with, and one session held open until
      * {@link #close()}, which keeps the server from stopping while the command lives.
      */
-    public static final class Session implements AutoCloseable {
+    static final class Session implements AutoCloseable {
         private final ServerAddress address;
         private final Connection keepAlive;
 
@@ -276,7 +272,7 @@ public final class EmbeddedDatabase {
             this.keepAlive = keepAlive;
         }
 
-        public String jdbcUrl() {
+        String jdbcUrl() {
             return address.jdbcUrl();
         }
 

@@ -62,21 +62,18 @@ final class ProcessFileLock implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeout} for the lock; {@code onWait} runs once if it is not free at the first attempt (to
-     * say why the command pauses). Empty if the timeout passed first.
+     * Waits up to {@code timeout} for the lock; {@code whileWaiting} runs before each retry (to say, once the wait
+     * grows long, why the command pauses). Empty if the timeout passed first.
      */
-    static Optional<ProcessFileLock> acquire(Path file, Duration timeout, Runnable onWait) throws IOException, InterruptedException {
+    static Optional<ProcessFileLock> acquire(Path file, Duration timeout, Runnable whileWaiting) throws IOException,
+            InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        boolean waited = false;
         while (true) {
             Optional<ProcessFileLock> lock = tryAcquire(file);
             if (lock.isPresent() || System.nanoTime() - deadline >= 0) {
                 return lock;
             }
-            if (!waited) {
-                waited = true;
-                onWait.run();
-            }
+            whileWaiting.run();
             Thread.sleep(RETRY_MILLIS);
         }
     }

@@ -35,8 +35,9 @@ record ServerCommand(List<String> launcher, Path java, List<String> launch) {
     static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
     /**
-     * The server needs little: the job repository is small and MVStore's cache is 16 MB by default. A serial GC and a
-     * small heap keep a server that lingers between commands cheap; h2.bindAddress keeps its socket on the loopback.
+     * The server needs little: the job repository is small and MVStore's cache is 16 MB by default. A small heap, a
+     * serial GC and C1 only (quicker to start; the server's SQL is light) keep a server that lingers between commands
+     * cheap; h2.bindAddress keeps its socket on the loopback.
      */
     static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Djava.awt.headless=true", "-Dh2.bindAddress=127.0.0.1");

@@ -36,7 +36,7 @@ class ProcessFileLockTests {
     }
 
     @Test
-    void waitingForAHeldLockGivesUpAtTheTimeoutAndSaysItWaited() throws Exception {
+    void waitingForAHeldLockGivesUpAtTheTimeoutAndReportsThatItWaits() throws Exception {
         // given
         Path file = directory.resolve("migrate.lock");
         AtomicInteger waits = new AtomicInteger();
