@@ -103,7 +103,7 @@ final class EmbeddedDatabase {
         }
         if (connectLock.isEmpty()) {
             throw unavailable("another command held " + file(DatabaseServer.CONNECT_LOCK) + " for " + settings.waitTimeout().toSeconds()
-                    + " s. If it is stuck, stop it (its database session is kept), or raise nightshift.database.wait-timeout");
+                    + " s. If it hangs, stop it; on a very busy machine, raise nightshift.database.wait-timeout");
         }
         try (ProcessFileLock held = connectLock.get()) {
             return connect(wait);
@@ -206,7 +206,7 @@ final class EmbeddedDatabase {
         }
         if (lock.isEmpty()) {
             throw unavailable("another command was " + what + " for " + settings.waitTimeout().toSeconds()
-                    + " s. If it is stuck, stop it, or raise nightshift.database.wait-timeout", null);
+                    + " s. If it hangs, stop it; on a very busy machine, raise nightshift.database.wait-timeout", null);
         }
         try (ProcessFileLock held = lock.get()) {
             action.run();
@@ -226,11 +226,18 @@ final class EmbeddedDatabase {
         try {
             List<String> lines = Files.readAllLines(file(DatabaseServer.LOG_FILE), StandardCharsets.UTF_8);
             return lines.reversed().stream().filter(line -> line.contains("cannot serve")).findFirst()
-                    .map(line -> line.substring(line.indexOf("cannot serve")))
+                    .map(line -> withoutH2Advice(line.substring(line.indexOf("cannot serve"))))
                     .orElse(lines.isEmpty() ? "it printed nothing" : lines.getLast());
         } catch (IOException | UncheckedIOException e) {
             return "its log cannot be read (" + DatabaseServer.oneLine(e) + ")";
         }
+    }
+
+    /** H2's message without its advice for other setups ("use the server mode") and its error code. */
+    static String withoutH2Advice(String message) {
+        int advice = message.indexOf(" Possible solutions:");
+        String trimmed = advice < 0 ? message : message.substring(0, advice);
+        return trimmed.replaceFirst("\\s*\\[\\d+-\\d+]$", "").replaceFirst("\\.$", "");
     }
 
     private Path file(String name) {
