@@ -139,7 +139,10 @@ final class EmbeddedDatabase {
                         rejectedOnce = address.get();
                     }
                 }
-            } else if (!serverAlive) {
+            } else if (serverAlive) {
+                problem = "a server holds " + file(DatabaseServer.SERVER_LOCK) + " but has not published its address; if it "
+                        + "hangs, stop it (its pid is in " + file(DatabaseServer.LOG_FILE) + ")";
+            } else {
                 if (started != null && !started.isAlive() && started.exitValue() == DatabaseServer.CANNOT_SERVE) {
                     throw unavailable("its server could not open it: " + lastLogLine() + ". If another program (an older "
                             + "nightshift, an H2 console) has the database open, stop it and try again; details in " + file(DatabaseServer.LOG_FILE),
@@ -151,8 +154,8 @@ final class EmbeddedDatabase {
                 }
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw unavailable("no server was ready within " + settings.waitTimeout().toSeconds() + " s (" + problem + "; see "
-                        + file(DatabaseServer.LOG_FILE) + "). Raise nightshift.database.wait-timeout if this machine is very busy", null);
+                throw unavailable("no server was ready within " + settings.waitTimeout().toSeconds() + " s (" + problem + "). See "
+                        + file(DatabaseServer.LOG_FILE) + "; on a very busy machine, raise nightshift.database.wait-timeout", null);
             }
             wait.notice(started == null ? "its server is starting" : "starting its server", started == null ? NOTICE_AFTER : NOTICE_AFTER_OWN_START);
             Thread.sleep(POLL_MILLIS);
