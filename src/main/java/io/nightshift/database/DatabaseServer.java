@@ -1,6 +1,7 @@
 package io.nightshift.database;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -80,6 +81,9 @@ public final class DatabaseServer {
                 return 0;
             }
             try (ProcessFileLock held = serverLock.get()) {
+                // An address left by a server that died is stale from now on: with it gone, an address a command finds
+                // while the server lock is held is this server's.
+                Files.deleteIfExists(directory.resolve(ADDRESS_FILE));
                 return serveWhileHolding(user, password);
             }
         } catch (IOException | SQLException | RuntimeException e) {

@@ -123,8 +123,10 @@ final class EmbeddedDatabase {
         ServerAddress rejectedOnce = null;
         String problem = "no server answered";
         while (true) {
-            Optional<ServerAddress> address = ServerAddress.read(file(DatabaseServer.ADDRESS_FILE));
             boolean serverAlive = ProcessFileLock.isHeld(file(DatabaseServer.SERVER_LOCK));
+            // Read after the lock: a starting server deletes a dead one's address as soon as it holds the lock.
+            Optional<ServerAddress> address = ServerAddress.read(file(DatabaseServer.ADDRESS_FILE))
+                    .filter(published -> ProcessHandle.of(published.pid()).map(ProcessHandle::isAlive).orElse(false));
             if (address.isPresent() && serverAlive) {
                 try {
                     return new Session(address.get(), connect(address.get()));
