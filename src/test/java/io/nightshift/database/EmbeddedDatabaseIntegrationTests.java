@@ -215,6 +215,29 @@ class EmbeddedDatabaseIntegrationTests {
                 .contains("NIGHTSHIFT_HOME");
     }
 
+    @Test
+    void aUserGivenH2UrlBypassesTheEmbeddedServer() throws Exception {
+        // given: a home, and a database URL of the user's own
+        Path home = home("own-url");
+        Path ownDatabase = workspace.resolve("own-database").resolve("jobs");
+        System.setProperty("nightshift.home", home.toString());
+        System.setProperty("spring.datasource.url", "jdbc:h2:file:" + ownDatabase);
+
+        // when
+        int exitCode;
+        try {
+            exitCode = Nightshift.execute("status");
+        } finally {
+            System.clearProperty("nightshift.home");
+            System.clearProperty("spring.datasource.url");
+        }
+
+        // then: the job repository is the user's database, and no server was started for the home
+        assertThat(exitCode).isZero();
+        assertThat(ownDatabase.resolveSibling("jobs.mv.db")).exists();
+        assertThat(home.resolve("db")).doesNotExist();
+    }
+
     @AfterAll
     static void noDatabaseServerOutlivesTheTests() throws Exception {
         // Each server stops by itself IDLE_TIMEOUT after its last command; give a busy machine ample time for that.
