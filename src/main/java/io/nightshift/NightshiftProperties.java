@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param lease            liveness of the process executing a run
  * @param s3               the S3 client
  * @param output           Parquet output files
+ * @param database         the embedded job repository (when {@code spring.datasource.url} is not set)
  */
 @ConfigurationProperties("nightshift")
 public record NightshiftProperties(
@@ -22,7 +23,8 @@ public record NightshiftProperties(
         @DefaultValue("5s") Duration progressInterval,
         @DefaultValue Lease lease,
         @DefaultValue S3 s3,
-        @DefaultValue Output output) {
+        @DefaultValue Output output,
+        @DefaultValue Database database) {
 
     /** A run's owner renews its heartbeat every {@code heartbeat}; past {@code timeout} it counts as dead. */
     public record Lease(@DefaultValue("10s") Duration heartbeat, @DefaultValue("60s") Duration timeout) {
@@ -47,5 +49,14 @@ public record NightshiftProperties(
             @DefaultValue("64MB") DataSize rowGroupSize,
             @DefaultValue("1MB") DataSize pageSize,
             @DefaultValue("snappy") String codec) {
+    }
+
+    /**
+     * The embedded H2 database's local server: how long a command waits for it (its start, or another command
+     * connecting or migrating) and how long the server lingers without sessions before it exits.
+     */
+    public record Database(
+            @DefaultValue("60s") Duration waitTimeout,
+            @DefaultValue("30s") Duration serverIdleTimeout) {
     }
 }

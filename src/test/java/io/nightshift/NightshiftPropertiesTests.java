@@ -42,6 +42,8 @@ class NightshiftPropertiesTests {
         settings.put("nightshift.output.row-group-size", "16MB");
         settings.put("nightshift.output.page-size", "256KB");
         settings.put("nightshift.output.codec", "zstd");
+        settings.put("nightshift.database.wait-timeout", "90s");
+        settings.put("nightshift.database.server-idle-timeout", "2m");
 
         // when
         NightshiftProperties properties = bind(settings);
@@ -53,7 +55,8 @@ class NightshiftPropertiesTests {
                 new NightshiftProperties.Lease(Duration.ofSeconds(3), Duration.ofMinutes(2)),
                 new NightshiftProperties.S3("eu-central-1", "http://127.0.0.1:9000", true, 4, DataSize.ofMegabytes(128),
                         DataSize.ofMegabytes(32), 5),
-                new NightshiftProperties.Output(DataSize.ofMegabytes(16), DataSize.ofKilobytes(256), "zstd")));
+                new NightshiftProperties.Output(DataSize.ofMegabytes(16), DataSize.ofKilobytes(256), "zstd"),
+                new NightshiftProperties.Database(Duration.ofSeconds(90), Duration.ofMinutes(2))));
         assertThat(leafProperties(NightshiftProperties.class, "")).as("properties this test sets")
                 .isEqualTo(new TreeSet<>(settings.keySet().stream().map(key -> key.substring("nightshift.".length())).toList()));
     }
@@ -70,7 +73,8 @@ class NightshiftPropertiesTests {
                 Duration.ofSeconds(5),
                 new NightshiftProperties.Lease(Duration.ofSeconds(10), Duration.ofSeconds(60)),
                 new NightshiftProperties.S3("us-east-1", null, false, 10, DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), 3),
-                new NightshiftProperties.Output(DataSize.ofMegabytes(64), DataSize.ofMegabytes(1), "snappy")));
+                new NightshiftProperties.Output(DataSize.ofMegabytes(64), DataSize.ofMegabytes(1), "snappy"),
+                new NightshiftProperties.Database(Duration.ofSeconds(60), Duration.ofSeconds(30))));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.nightshift.cli;
 
 import io.nightshift.commit.CommitConflictException;
+import io.nightshift.database.DatabaseUnavailableException;
 import io.nightshift.job.JobSpecException;
 import io.nightshift.job.RunRequestException;
 import io.nightshift.model.ModelException;
@@ -39,7 +40,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         Throwable ours = null;
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof ScoringException || cause instanceof ModelException || cause instanceof JobSpecException
-                    || cause instanceof RunRequestException || cause instanceof IllegalArgumentException) {
+                    || cause instanceof RunRequestException || cause instanceof IllegalArgumentException
+                    || cause instanceof DatabaseUnavailableException) {
                 ours = cause;
             }
             if (cause.getCause() == null) {

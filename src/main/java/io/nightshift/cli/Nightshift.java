@@ -1,5 +1,6 @@
 package io.nightshift.cli;
 
+import io.nightshift.model.LoadedModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,11 @@ public final class Nightshift implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int exitCode = execute(args);
+        // System.exit runs ONNX Runtime's shutdown hook, which frees its environment while other threads still run: a
+        // partition thread still scoring, or a session still open, would crash the JVM (onnxruntime#31352).
+        LoadedModel.shutDownOnnxRuntime();
+        System.exit(exitCode);
     }
 
     /** Runs one command and returns its exit code (0 success, 1 run failed or stopped, 2 usage or configuration). */

@@ -4,6 +4,7 @@ import io.nightshift.job.RunOutcome;
 import io.nightshift.job.Runs;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.springframework.context.ConfigurableApplicationContext;
 import sun.misc.Signal;
@@ -21,21 +22,37 @@ final class RunExecution {
     }
 
     static int execute(Function<Runs, RunOutcome> launch, PrintStream out) {
+        SignalHandler previousTerm = null;
+        SignalHandler previousInt = null;
+        AtomicBoolean ended = new AtomicBoolean();
+        // The handlers stay until the context is closed: a signal while it closes (models included) must not start
+        // JVM shutdown, whose ONNX Runtime hook would free the environment under the sessions being closed.
         try (ConfigurableApplicationContext context = ApplicationContexts.start(List.of())) {
             Runs runs = context.getBean(Runs.class);
             SignalHandler stop = signal -> {
+                if (ended.get()) {
+                    System.err.println("nightshift: SIG" + signal.getName() + " received; the run has ended, exiting");
+                    return;
+                }
                 System.err.println("nightshift: SIG" + signal.getName() + " received; stopping after the current chunk "
                         + "(the run stays relaunchable)");
                 runs.stopRunsOfThisProcess();
             };
-            SignalHandler previousTerm = Signal.handle(new Signal("TERM"), stop);
-            SignalHandler previousInt = Signal.handle(new Signal("INT"), stop);
+            previousTerm = Signal.handle(new Signal("TERM"), stop);
+            previousInt = Signal.handle(new Signal("INT"), stop);
+            RunOutcome outcome;
             try {
-                RunOutcome outcome = launch.apply(runs);
-                RunReport.print(outcome, out);
-                return outcome.completed() ? ExitCodes.SUCCESS : outcome.configurationError() ? ExitCodes.USAGE : ExitCodes.FAILED;
+                outcome = launch.apply(runs);
             } finally {
+                ended.set(true);
+            }
+            RunReport.print(outcome, out);
+            return outcome.completed() ? ExitCodes.SUCCESS : outcome.configurationError() ? ExitCodes.USAGE : ExitCodes.FAILED;
+        } finally {
+            if (previousTerm != null) {
                 Signal.handle(new Signal("TERM"), previousTerm);
+            }
+            if (previousInt != null) {
                 Signal.handle(new Signal("INT"), previousInt);
             }
         }

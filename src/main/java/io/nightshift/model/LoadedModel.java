@@ -24,7 +24,9 @@ import java.util.Map;
  * A model loaded into ONNX Runtime through DJL, checked against the features a job feeds it: the input width must
  * equal the feature count, and one test inference must succeed before any row is scored (a model that loads but
  * cannot run is caught here, not hours into a run). Thread-safe; each thread scores through its own
- * {@link ModelScorer} because DJL predictors are not.
+ * {@link ModelScorer} because DJL predictors are not. Closing waits for batches being scored and makes later ones
+ * fail with a {@link ModelException}: a session freed under a running batch crashes the JVM (see
+ * {@link OnnxRuntimeGuard}).
  */
 public final class LoadedModel implements AutoCloseable {
 
@@ -32,13 +34,16 @@ public final class LoadedModel implements AutoCloseable {
     private final List<ModelSpec.FeatureSpec> features;
     private final ZooModel<FeatureBlock, ScoreBlock> model;
     private final List<String> outputColumns;
+    private final OnnxRuntimeGuard guard;
+    private volatile boolean closed;
 
     private LoadedModel(ModelArtifact artifact, List<ModelSpec.FeatureSpec> features, ZooModel<FeatureBlock, ScoreBlock> model,
-            List<String> outputColumns) {
+            List<String> outputColumns, OnnxRuntimeGuard guard) {
         this.artifact = artifact;
         this.features = features;
         this.model = model;
         this.outputColumns = outputColumns;
+        this.guard = guard;
     }
 
     /**
@@ -46,6 +51,23 @@ public final class LoadedModel implements AutoCloseable {
      * columns the job chose, without preprocessing).
      */
     public static LoadedModel load(ModelArtifact artifact, List<ModelSpec.FeatureSpec> features, InferenceOptions options) {
+        return load(artifact, features, options, OnnxRuntimeGuard.PROCESS);
+    }
+
+    static LoadedModel load(ModelArtifact artifact, List<ModelSpec.FeatureSpec> features, InferenceOptions options,
+            OnnxRuntimeGuard guard) {
+        LoadedModel loaded = guard.call("load model " + artifact.describe(), () -> loadUnguarded(artifact, features, options, guard));
+        guard.opened(loaded);
+        if (guard.isShutDown()) {
+            // Shut down between the load and the registration: the shutdown did not see this model, so close it here.
+            loaded.close();
+            throw new ModelException("Cannot load model " + artifact.describe() + ": ONNX Runtime is shut down because the process is exiting");
+        }
+        return loaded;
+    }
+
+    private static LoadedModel loadUnguarded(ModelArtifact artifact, List<ModelSpec.FeatureSpec> features, InferenceOptions options,
+            OnnxRuntimeGuard guard) {
         String name = artifact.describe() + " from " + artifact.location();
         if (features.isEmpty()) {
             throw new ModelException("Cannot load model " + name + ": no features to feed it");
@@ -95,7 +117,7 @@ public final class LoadedModel implements AutoCloseable {
         Criteria<FeatureBlock, ScoreBlock> criteria = criteria(artifact.onnxFile(), translator, options);
         try {
             ZooModel<FeatureBlock, ScoreBlock> model = criteria.loadModel();
-            return new LoadedModel(artifact, List.copyOf(features), model, List.copyOf(columns));
+            return new LoadedModel(artifact, List.copyOf(features), model, List.copyOf(columns), guard);
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
             if (options.device() == InferenceOptions.Device.GPU) {
                 // The probe already ran the model on the CPU, so a failure here is the GPU's: say so, not just ORT's words.
@@ -136,14 +158,43 @@ public final class LoadedModel implements AutoCloseable {
         return outputColumns;
     }
 
-    /** A scorer for the calling thread; close it when the thread is done. */
-    public ModelScorer newScorer() {
-        return new ModelScorer(model.newPredictor(), artifact.describe());
+    /**
+     * Call before {@code System.exit}: waits for calls into ONNX Runtime in flight, refuses later ones and closes every
+     * model still open, so ORT's shutdown hook frees its environment under no running session (onnxruntime#31352).
+     */
+    public static void shutDownOnnxRuntime() {
+        OnnxRuntimeGuard.PROCESS.shutDown();
     }
 
+    /** A scorer for the calling thread; close it when the thread is done. */
+    public ModelScorer newScorer() {
+        return use("score with model " + artifact.describe(), () -> new ModelScorer(model.newPredictor(), artifact.describe(), this));
+    }
+
+    /** Runs a call into this model's session unless the model (or ONNX Runtime) is closed; see {@link OnnxRuntimeGuard}. */
+    <T, E extends Exception> T use(String what, OnnxRuntimeGuard.Call<T, E> call) throws E {
+        return guard.call(what, () -> {
+            if (closed) {
+                throw new ModelException("Cannot " + what + ": the model is closed (the run is ending)");
+            }
+            return call.call();
+        });
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Waits for batches being scored, then frees the session; later calls fail with a {@link ModelException}. */
     @Override
     public void close() {
-        model.close();
+        guard.exclusively(() -> {
+            if (!closed) {
+                closed = true;
+                model.close();
+            }
+        });
+        guard.closed(this);
     }
 
     private record Probe(String inputName, List<String> outputNames, List<Integer> outputWidths) {

@@ -3,15 +3,20 @@ package io.nightshift.model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 
-/** Scores feature blocks on one thread through its own DJL predictor; close it with try-with-resources. */
+/**
+ * Scores feature blocks on one thread through its own DJL predictor; close it with try-with-resources. Every call
+ * goes through its model's guard, so a model closed meanwhile fails the call instead of crashing the JVM.
+ */
 public final class ModelScorer implements AutoCloseable {
 
     private final Predictor<FeatureBlock, ScoreBlock> predictor;
     private final String modelName;
+    private final LoadedModel model;
 
-    ModelScorer(Predictor<FeatureBlock, ScoreBlock> predictor, String modelName) {
+    ModelScorer(Predictor<FeatureBlock, ScoreBlock> predictor, String modelName, LoadedModel model) {
         this.predictor = predictor;
         this.modelName = modelName;
+        this.model = model;
     }
 
     /** Scores a block; the block's values are preprocessed in place. */
@@ -20,7 +25,8 @@ public final class ModelScorer implements AutoCloseable {
             return new ScoreBlock(new float[0][], 0);
         }
         try {
-            ScoreBlock scores = predictor.predict(block);
+            ScoreBlock scores = model.use("score a batch of " + block.rows() + " rows with model " + modelName,
+                    () -> predictor.predict(block));
             if (scores.rows() != block.rows()) {
                 throw new ModelException("Model " + modelName + " returned " + scores.rows() + " rows for " + block.rows()
                         + " input rows");
@@ -34,6 +40,13 @@ public final class ModelScorer implements AutoCloseable {
 
     @Override
     public void close() {
-        predictor.close();
+        try {
+            model.use("close a scorer of model " + modelName, () -> {
+                predictor.close();
+                return null;
+            });
+        } catch (ModelException e) {
+            // The model (or ONNX Runtime) is closed already, and this predictor's native memory with it.
+        }
     }
 }

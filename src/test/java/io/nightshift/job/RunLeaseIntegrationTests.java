@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Leases that two processes cannot both win, with real processes on the real PostgreSQL: two relaunches started at
+ * Leases that two processes cannot both win, with real processes on the embedded H2 and on the real PostgreSQL: two relaunches started at
  * the same instant run the run exactly once, and an owner frozen (SIGSTOP) past its lease that wakes up while its
  * successor runs commits nothing. Each case ends with output identical to an uninterrupted run's.
  */
@@ -67,7 +67,7 @@ class RunLeaseIntegrationTests {
     }
 
     @ParameterizedTest(name = "on {0}")
-    @ValueSource(strings = {"postgresql"})
+    @ValueSource(strings = {"h2", "postgresql"})
     void twoRelaunchesStartedAtTheSameInstantRunExactlyOnce(String database, TestInfo test) throws Exception {
         // given: a killed run
         Path home = home(test, database);
@@ -94,7 +94,7 @@ class RunLeaseIntegrationTests {
     }
 
     @ParameterizedTest(name = "on {0}")
-    @ValueSource(strings = {"postgresql"})
+    @ValueSource(strings = {"h2", "postgresql"})
     void aZombieOwnerThatResumesAfterItsRunWasTakenOverCommitsNothing(String database, TestInfo test) throws Exception {
         // given: a run frozen (SIGSTOP) part way, long enough for its lease to expire
         Path home = home(test, database);

@@ -18,17 +18,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The product's promise, tested the hard way: the real application scores 500,000 rows in a child process, is
- * killed with SIGKILL at random points (during start-up, mid-chunk, between chunks, during the commit), relaunched
- * each time, and its final output must equal an uninterrupted run's row for row: no row lost, none duplicated, no
- * orphan left.
+ * The product's promise, tested the hard way: the real application scores 300,000 rows in a child process, is
+ * killed with SIGKILL at random points in every window of a run's life (start-up, planning, scoring, commit, after
+ * the commit), asked for `status` at once and relaunched each time, and every run's final output must equal an
+ * uninterrupted run's row for row: no row lost, none duplicated, no orphan left.
  */
 class ScoringCrashRecoveryIntegrationTests {
 
     private static final int FILES = 5;
-    private static final long ROWS_PER_FILE = 100_000;
+    private static final long ROWS_PER_FILE = 60_000;
     private static final int BAD_ROWS_PER_FILE = 4;
-    private static final int KILLS = 5;
+    private static final int KILLS = 20;
     private static final Pattern RUN_STARTED = Pattern.compile("Run (\\d+) started");
 
     @TempDir
@@ -49,8 +49,11 @@ class ScoringCrashRecoveryIntegrationTests {
                 "--threads", "2"};
     }
 
+    /** Where in a run's life a kill lands. */
+    private enum Window { START_UP, PLANNING, SCORING, COMMIT, AFTER_COMMIT }
+
     @Test
-    void runKilledWithSigkillAtRandomPointsEndsIdenticalToAnUninterruptedRun() throws Exception {
+    void runsKilledWithSigkillInEveryWindowEndIdenticalToAnUninterruptedRun() throws Exception {
         // given: the output of an uninterrupted run
         Path referenceOutput = workspace.resolve("reference-output");
         NightshiftProcess reference = new NightshiftProcess(workspace.resolve("reference-home"), Map.of());
@@ -58,32 +61,71 @@ class ScoringCrashRecoveryIntegrationTests {
         CommittedOutput expected = ScoringFixtures.read(referenceOutput, "score");
         assertThat(expected.scores()).hasSize((int) (FILES * (ROWS_PER_FILE - BAD_ROWS_PER_FILE)));
 
-        // when: the same run is killed with SIGKILL at random points and relaunched after each kill
-        Path output = workspace.resolve("crashed-output");
-        NightshiftProcess crashing = new NightshiftProcess(workspace.resolve("crash-home"), Map.of());
+        // when: runs are killed with SIGKILL in every window of their life — start-up, planning, scoring, commit and
+        // after the commit — each kill followed at once by `status` and then by `relaunch`, until KILLS kills landed
         long seed = Long.getLong("nightshift.crash.seed", System.nanoTime());
         System.out.printf("crash test: kill points from seed %d (rerun with -Dnightshift.crash.seed=%d)%n", seed, seed);
         Random random = new Random(seed);
-        crashing.start(scoreArguments(output));
+        NightshiftProcess crashing = new NightshiftProcess(workspace.resolve("crash-home"), Map.of());
+        Map<Window, Integer> kills = new java.util.EnumMap<>(Window.class);
+        int landed = 0;
+        int runs = 0;
+        int statusChecks = 0;
+        int relaunchesWithNothingToDo = 0;
+        Path output = null;
         long runId = -1;
-        int kills = 0;
-        while (kills < KILLS) {
-            boolean killed = killAtRandomPoint(crashing, output, random);
+        for (int cycle = 0; landed < KILLS || output != null; cycle++) {
+            assertThat(cycle).as("cycles needed for %d kills", KILLS).isLessThan(KILLS * 4);
+            if (output == null) {
+                output = workspace.resolve("crashed-output-" + (++runs));
+                runId = -1;
+                crashing.start(scoreArguments(output));
+            } else {
+                crashing.start("relaunch", Long.toString(runId));
+            }
+            Window window = landed < KILLS ? Window.values()[random.nextInt(Window.values().length)] : null;
+            boolean killed = window != null && killIn(window, crashing, output, random);
             if (runId < 0) {
                 runId = runId(crashing.output());
             }
-            if (!killed) {
-                break;
+            if (killed) {
+                landed++;
+                kills.merge(window, 1, Integer::sum);
+                // at once: status must answer right after a kill -9 (no stale lock, no stack trace)
+                NightshiftProcess status = new NightshiftProcess(workspace.resolve("crash-home"), Map.of(), "status");
+                assertThat(status.run("status")).as(status.output()).isZero();
+                statusChecks++;
+                if (runId < 0) {
+                    // killed before the run existed: start it again from scratch
+                    output = Files.exists(output) && partFiles(output) > 0 ? output : null;
+                    assertThat(output).as("a run that printed no id wrote no part").isNull();
+                    continue;
+                }
+                if (Files.exists(output.resolve("_SUCCESS")) && status.run("status", Long.toString(runId)) == 0
+                        && status.output().contains(": COMPLETED")) {
+                    // killed after the commit: a relaunch has nothing to do and says so (exit 2)
+                    NightshiftProcess relaunch = new NightshiftProcess(workspace.resolve("crash-home"), Map.of(), "relaunch");
+                    assertThat(relaunch.run("relaunch", Long.toString(runId))).as(relaunch.output()).isEqualTo(2);
+                    assertThat(relaunch.output()).contains("already completed").contains("nothing to relaunch");
+                    relaunchesWithNothingToDo++;
+                    assertIdentical(output, expected);
+                    output = null;
+                }
+                continue;
             }
-            kills++;
-            assertThat(runId).as("the run id is printed when the run starts:\n" + crashing.output()).isPositive();
-            crashing.start("relaunch", Long.toString(runId));
+            assertThat(crashing.waitFor(300)).as(crashing.output()).isZero();
+            assertIdentical(output, expected);
+            output = null;
         }
-        int exitCode = crashing.waitFor(300);
 
-        // then: it completes, and its committed output is exactly the reference's
-        assertThat(exitCode).as(crashing.output()).isZero();
-        assertThat(kills).as("kills that landed before the run finished").isGreaterThanOrEqualTo(3);
+        // then: every run ended with the reference's output, row for row
+        assertThat(landed).isGreaterThanOrEqualTo(KILLS);
+        System.out.printf("crash test: %d SIGKILLs survived over %d runs (%s), %d status checks right after a kill, %d relaunches"
+                + " after the commit with nothing to do; every run's %,d rows identical to the uninterrupted run%n", landed, runs,
+                kills, statusChecks, relaunchesWithNothingToDo, FILES * ROWS_PER_FILE);
+    }
+
+    private static void assertIdentical(Path output, CommittedOutput expected) throws IOException {
         CommittedOutput actual = ScoringFixtures.read(output, "score");
         assertThat(actual.duplicates()).isZero();
         assertThat(actual.scores()).hasSameSizeAs(expected.scores());
@@ -91,8 +133,48 @@ class ScoringCrashRecoveryIntegrationTests {
         assertThat(actual.rejects()).isEqualTo(expected.rejects());
         assertThat(actual.manifest().get("rowsRead").asLong()).isEqualTo(FILES * ROWS_PER_FILE);
         assertThat(actual.files()).as("no orphan part files remain").isEqualTo(ScoringFixtures.expectedFiles(actual.manifest()));
-        System.out.printf("crash test: %d SIGKILLs survived, %,d rows identical to the uninterrupted run%n", kills,
-                actual.scores().size() + actual.rejects().size());
+    }
+
+    /**
+     * Kills the process in a window of its run: a random delay after start (JVM and Spring start-up), shortly after
+     * the run started (planning, or the first chunks of a relaunch), once a random number of parts exist (scoring),
+     * as soon as the manifest exists (commit), or shortly after {@code _SUCCESS} (after the commit, before or while
+     * the run is marked COMPLETED). Returns false if the process ended first.
+     */
+    private static boolean killIn(Window window, NightshiftProcess process, Path output, Random random) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        long started = System.nanoTime();
+        long startUpDelayMillis = 100 + random.nextInt(1_500);
+        long planningDelayMillis = random.nextInt(300);
+        int targetParts = partFiles(output) + 1 + random.nextInt(8);
+        long afterCommitDelayMillis = random.nextInt(150);
+        long dueAt = -1;
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            long now = System.nanoTime();
+            boolean due = switch (window) {
+                case START_UP -> (now - started) / 1_000_000 >= startUpDelayMillis;
+                case PLANNING -> {
+                    if (dueAt < 0 && RUN_STARTED.matcher(process.output()).find()) {
+                        dueAt = now + planningDelayMillis * 1_000_000;
+                    }
+                    yield dueAt >= 0 && now >= dueAt;
+                }
+                case SCORING -> partFiles(output) >= targetParts;
+                case COMMIT -> Files.exists(output.resolve("_manifest.json"));
+                case AFTER_COMMIT -> {
+                    if (dueAt < 0 && Files.exists(output.resolve("_SUCCESS"))) {
+                        dueAt = now + afterCommitDelayMillis * 1_000_000;
+                    }
+                    yield dueAt >= 0 && now >= dueAt;
+                }
+            };
+            if (due) {
+                process.kill();
+                return true;
+            }
+            Thread.sleep(2);
+        }
+        return false;
     }
 
     @Test

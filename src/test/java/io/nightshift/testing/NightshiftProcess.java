@@ -18,19 +18,30 @@ public final class NightshiftProcess {
     private final Path home;
     private final Map<String, String> environment;
     private final String name;
+    private final List<String> jvmOptions;
     private Process process;
     private Path log;
     private int launches;
 
     public NightshiftProcess(Path home, Map<String, String> environment) {
-        this(home, environment, "process");
+        this(home, environment, "process", List.of());
     }
 
     /** {@code name} tells the log files of several processes sharing one home apart ({@code NAME-1.log}, …). */
     public NightshiftProcess(Path home, Map<String, String> environment, String name) {
+        this(home, environment, name, List.of());
+    }
+
+    /** With JVM options after the defaults (a later {@code -Xmx} wins over the default one). */
+    public NightshiftProcess(Path home, Map<String, String> environment, List<String> jvmOptions) {
+        this(home, environment, "process", jvmOptions);
+    }
+
+    public NightshiftProcess(Path home, Map<String, String> environment, String name, List<String> jvmOptions) {
         this.home = home;
         this.environment = Map.copyOf(environment);
         this.name = name;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     public static Path jar() {
@@ -50,6 +61,7 @@ public final class NightshiftProcess {
         command.add("--sun-misc-unsafe-memory-access=allow");
         command.add("-Xmx512m");
         command.add("-Dai.djl.offline=true");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toAbsolutePath().toString());
         command.addAll(List.of(arguments));

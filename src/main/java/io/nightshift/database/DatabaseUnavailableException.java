@@ -1,0 +1,12 @@
+package io.nightshift.database;
+
+/**
+ * The embedded database cannot be opened: the message names its location, says why, and what to do. Nothing ran;
+ * trying again once the cause is gone is safe.
+ */
+public final class DatabaseUnavailableException extends RuntimeException {
+
+    public DatabaseUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,89 @@
+package io.nightshift.database;
+
+import io.nightshift.NightshiftProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
+
+/**
+ * The embedded default job repository, used when {@code spring.datasource.url} is not set: the data source connects to
+ * {@link EmbeddedDatabase}'s server (Spring Boot builds its pool from these connection details, with the
+ * {@code spring.datasource.hikari.*} settings as usual). Any URL a user sets, H2 or PostgreSQL, bypasses all of this.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(EmbeddedDatabaseConfiguration.NoDataSourceUrl.class)
+class EmbeddedDatabaseConfiguration {
+
+    static final String DATABASE_NAME = "nightshift";
+
+    @Bean
+    EmbeddedDatabase embeddedDatabase(NightshiftProperties properties, DataSourceProperties dataSource) {
+        NightshiftProperties.Database database = properties.database();
+        return EmbeddedDatabase.forThisProcess(new EmbeddedDatabase.Settings(properties.home().resolve("db"), DATABASE_NAME,
+                user(dataSource), password(dataSource), database.waitTimeout(), database.serverIdleTimeout()));
+    }
+
+    /** Opened while the context starts, closed after the pool when it stops (the pool depends on it). */
+    @Bean(destroyMethod = "close")
+    EmbeddedDatabase.Session embeddedDatabaseSession(EmbeddedDatabase database) {
+        return database.open();
+    }
+
+    @Bean
+    JdbcConnectionDetails embeddedDatabaseConnectionDetails(EmbeddedDatabase.Session session, DataSourceProperties dataSource) {
+        String user = user(dataSource);
+        String password = password(dataSource);
+        return new JdbcConnectionDetails() {
+            @Override
+            public String getUsername() {
+                return user;
+            }
+
+            @Override
+            public String getPassword() {
+                return password;
+            }
+
+            @Override
+            public String getJdbcUrl() {
+                return session.jdbcUrl();
+            }
+
+            @Override
+            public String getDriverClassName() {
+                return org.h2.Driver.class.getName();
+            }
+        };
+    }
+
+    /** Several commands starting at once on a fresh home would otherwise each try to create the schema. */
+    @Bean
+    FlywayMigrationStrategy oneMigrationAtATime(EmbeddedDatabase database) {
+        return flyway -> database.exclusively("updating the database schema", flyway::migrate);
+    }
+
+    /** H2's administrator of a database created without a user name is "sa", with an empty password. */
+    private static String user(DataSourceProperties dataSource) {
+        return StringUtils.hasText(dataSource.getUsername()) ? dataSource.getUsername() : "sa";
+    }
+
+    private static String password(DataSourceProperties dataSource) {
+        return dataSource.getPassword() == null ? "" : dataSource.getPassword();
+    }
+
+    /** True when no {@code spring.datasource.url} is set (an empty one counts as not set). */
+    static final class NoDataSourceUrl implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !StringUtils.hasText(Binder.get(context.getEnvironment()).bind("spring.datasource.url", String.class).orElse(""));
+        }
+    }
+}
