@@ -1,16 +1,12 @@
 package io.nightshift.cli;
 
-import io.nightshift.commit.CommitConflictException;
-import io.nightshift.database.DatabaseUnavailableException;
-import io.nightshift.job.JobSpecException;
-import io.nightshift.job.RunRequestException;
-import io.nightshift.model.ModelException;
-import io.nightshift.scoring.ScoringException;
+import io.nightshift.NightshiftException;
 import picocli.CommandLine;
 
 /**
- * Turns exceptions into one clear line on stderr and an exit code: 2 for problems a user fixes in the command,
- * job spec or configuration (nothing ran), 1 for everything else. Stack traces only with NIGHTSHIFT_DEBUG=1.
+ * Turns exceptions into one clear line on stderr and an exit code from the error's disposition
+ * ({@link NightshiftException.Disposition}): 2 for problems a user fixes in the command, job spec or configuration,
+ * 1 for a failed run and everything else. Stack traces only with NIGHTSHIFT_DEBUG=1.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
@@ -24,24 +20,19 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         return exitCode(cause);
     }
 
+    /** The exit code of an error: its disposition's when it is one of ours; 2 for a bad argument; 1 otherwise. */
     static int exitCode(Throwable cause) {
-        if (cause instanceof ScoringException scoring) {
-            return scoring.kind() == ScoringException.Kind.CONFIGURATION ? ExitCodes.USAGE : ExitCodes.FAILED;
+        if (cause instanceof NightshiftException ours) {
+            return ours.disposition().exitCode();
         }
-        if (cause instanceof ModelException || cause instanceof JobSpecException || cause instanceof RunRequestException
-                || cause instanceof IllegalArgumentException || cause instanceof CommitConflictException) {
-            return ExitCodes.USAGE;
-        }
-        return ExitCodes.FAILED;
+        return cause instanceof IllegalArgumentException ? ExitCodes.USAGE : ExitCodes.FAILED;
     }
 
     /** Spring wraps start-up failures; the user needs the innermost of ours, or the root cause. */
     static Throwable unwrap(Throwable exception) {
         Throwable ours = null;
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ScoringException || cause instanceof ModelException || cause instanceof JobSpecException
-                    || cause instanceof RunRequestException || cause instanceof IllegalArgumentException
-                    || cause instanceof DatabaseUnavailableException) {
+            if (cause instanceof NightshiftException || cause instanceof IllegalArgumentException) {
                 ours = cause;
             }
             if (cause.getCause() == null) {

@@ -1,8 +1,10 @@
 package io.nightshift.job;
 
+import io.nightshift.NightshiftException;
+
 /** A request about runs that cannot be carried out as asked (unknown run id, run still alive, already complete): exit code 2. */
-public final class RunRequestException extends RuntimeException {
+public final class RunRequestException extends NightshiftException {
     public RunRequestException(String message) {
-        super(message);
+        super(Disposition.USAGE, message, null);
     }
 }

@@ -1,5 +1,6 @@
 package io.nightshift.job;
 
+import io.nightshift.NightshiftException;
 import io.nightshift.scoring.PlanCodec;
 import io.nightshift.scoring.RunCommit;
 import io.nightshift.scoring.ScoringException;
@@ -332,8 +333,8 @@ public final class Runs {
     static boolean configurationError(JobExecution execution) {
         for (Throwable failure : execution.getAllFailureExceptions()) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof ScoringException scoring) {
-                    return scoring.kind() == ScoringException.Kind.CONFIGURATION;
+                if (cause instanceof NightshiftException ours) {
+                    return ours.disposition().fixFirst();
                 }
             }
         }
@@ -366,10 +367,7 @@ public final class Runs {
         List<Throwable> failures = new ArrayList<>(execution.getAllFailureExceptions());
         for (Throwable failure : failures) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof ScoringException || cause instanceof io.nightshift.model.ModelException
-                        || cause instanceof io.nightshift.commit.CommitConflictException
-                        || cause instanceof io.nightshift.commit.CommitStateUnknownException
-                        || cause instanceof io.nightshift.scoring.RunFence.RunTakenOverException) {
+                if (cause instanceof NightshiftException) {
                     return cause.getMessage();
                 }
             }

@@ -1,5 +1,7 @@
 package io.nightshift.scoring;
 
+import io.nightshift.NightshiftException;
+
 /**
  * Proof that this process still holds a run, for writes that must not land after another process took the run over.
  * The epoch is the lease's fencing token: it grows with every takeover and is recorded in every part file's name and
@@ -18,9 +20,9 @@ public interface RunFence {
     void check(long runId);
 
     /** A process took over a run this process was executing; this process must stop without committing. */
-    final class RunTakenOverException extends RuntimeException {
+    final class RunTakenOverException extends NightshiftException {
         public RunTakenOverException(String message) {
-            super(message);
+            super(Disposition.RELAUNCHABLE, message, null);
         }
     }
 }
