@@ -11,7 +11,7 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Runs one execution in the foreground and handles SIGTERM/SIGINT the way a spot node needs: ask the run to stop
+ * Runs one execution in the foreground and handles SIGTERM/SIGINT/SIGHUP the way a spot node needs: ask the run to stop
  * after its current chunk and let it end normally, so the run is recorded STOPPED (relaunchable) and the process
  * exits 1. The signals are handled instead of starting JVM shutdown, because shutdown hooks (H2's close-on-exit,
  * Spring's context close) would pull the database from under the stopping run (spring-batch#5307).
@@ -24,22 +24,35 @@ final class RunExecution {
     static int execute(Function<Runs, RunOutcome> launch, PrintStream out) {
         SignalHandler previousTerm = null;
         SignalHandler previousInt = null;
+        SignalHandler previousHup = null;
         AtomicBoolean ended = new AtomicBoolean();
         // The handlers stay until the context is closed: a signal while it closes (models included) must not start
         // JVM shutdown, whose ONNX Runtime hook would free the environment under the sessions being closed.
         try (ConfigurableApplicationContext context = ApplicationContexts.start(List.of())) {
             Runs runs = context.getBean(Runs.class);
+            AtomicBoolean stopping = new AtomicBoolean();
             SignalHandler stop = signal -> {
                 if (ended.get()) {
-                    System.err.println("nightshift: SIG" + signal.getName() + " received; the run has ended, exiting");
+                    System.err.println(System.lineSeparator() + "nightshift: SIG" + signal.getName() + " received; the run has ended, exiting");
                     return;
                 }
-                System.err.println("nightshift: SIG" + signal.getName() + " received; stopping after the current chunk "
-                        + "(the run stays relaunchable)");
-                runs.stopRunsOfThisProcess();
+                String relaunch = runs.runsOfThisProcess().stream().map(id -> "./nightshift relaunch " + id).findFirst()
+                        .orElse("./nightshift relaunch RUN_ID");
+                if (stopping.getAndSet(true)) {
+                    // A second signal: the user will not wait for the chunk. Halt without shutdown hooks (ONNX Runtime's
+                    // would free its environment under running sessions); the lease shows the owner gone at once.
+                    System.err.println(System.lineSeparator() + "nightshift: SIG" + signal.getName() + " again; stopping now "
+                            + "without waiting for the chunk (the run stays relaunchable: " + relaunch + ")");
+                    System.err.flush();
+                    Runtime.getRuntime().halt(ExitCodes.FAILED);
+                }
+                System.err.println(System.lineSeparator() + "nightshift: SIG" + signal.getName() + " received; stopping after "
+                        + "the current chunk (the run stays relaunchable: " + relaunch + "; send it again to stop now)");
+                runs.stopRunsOfThisProcess("SIG" + signal.getName());
             };
             previousTerm = Signal.handle(new Signal("TERM"), stop);
             previousInt = Signal.handle(new Signal("INT"), stop);
+            previousHup = Signal.handle(new Signal("HUP"), stop);
             RunOutcome outcome;
             try {
                 outcome = launch.apply(runs);
@@ -54,6 +67,9 @@ final class RunExecution {
             }
             if (previousInt != null) {
                 Signal.handle(new Signal("INT"), previousInt);
+            }
+            if (previousHup != null) {
+                Signal.handle(new Signal("HUP"), previousHup);
             }
         }
     }

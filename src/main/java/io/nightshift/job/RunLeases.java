@@ -160,6 +160,11 @@ public final class RunLeases implements RunFence, AutoCloseable {
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
+    /** Runs this process holds the lease of. */
+    Set<Long> heldRuns() {
+        return Set.copyOf(held.keySet());
+    }
+
     /** A run's lease, or empty if it never had one (its first execution died before taking it). */
     Optional<Lease> lease(long runId) {
         List<Lease> leases = jdbc.query("SELECT EPOCH, JOB_EXECUTION_ID, OWNER_HOST, OWNER_PID, HEARTBEAT_AT, RELEASED"

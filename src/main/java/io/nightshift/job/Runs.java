@@ -49,6 +49,8 @@ public final class Runs {
     private final ScoringSteps steps;
     private final OutputClaims claims;
     private final RunCommit commit;
+    /** Why this process asked its runs to stop (SIGTERM, SIGINT, a spot notice), for the run's summary. */
+    private volatile String stopReason;
 
     Runs(JobOperator jobOperator, JobRepository jobRepository, Job scoringJob, RunStore store, RunLeases leases,
             ScoringPlanner planner, ScoringSteps steps, OutputClaims claims, RunCommit commit) {
@@ -241,8 +243,14 @@ public final class Runs {
     }
 
     /** Asks every execution this process is running to stop after its current chunk (SIGTERM, spot notice). */
-    public void stopRunsOfThisProcess() {
+    public void stopRunsOfThisProcess(String reason) {
+        stopReason = reason;
         leases.heldExecutions().forEach(this::stop);
+    }
+
+    /** The runs this process is executing, for a message that tells how to relaunch them. */
+    public java.util.Set<Long> runsOfThisProcess() {
+        return leases.heldRuns();
     }
 
     /** One line per run, newest first. */
@@ -325,8 +333,12 @@ public final class Runs {
                 : null;
         Duration elapsed = execution.getStartTime() == null || execution.getEndTime() == null ? Duration.ZERO
                 : Duration.between(execution.getStartTime(), execution.getEndTime());
-        return new RunOutcome(execution.getJobInstance().getInstanceId(), execution.getId(), execution.getStatus().name(),
-                failure(execution), configurationError(execution), summary, output, elapsed, phases(execution));
+        long runId = execution.getJobInstance().getInstanceId();
+        String failure = execution.getStatus() == BatchStatus.STOPPED && stopReason != null
+                ? "stopped on request (" + stopReason + ") after its current chunk; relaunch with ./nightshift relaunch " + runId
+                : failure(execution);
+        return new RunOutcome(runId, execution.getId(), execution.getStatus().name(), failure, configurationError(execution),
+                summary, output, elapsed, phases(execution));
     }
 
     /** Whether the failure {@link #failure} reports is a configuration problem: the user fixes settings, not input. */
@@ -364,6 +376,9 @@ public final class Runs {
      * one of Spring Batch's own wrappers ("Partition handler returned an unsuccessful step" says nothing).
      */
     static String failure(JobExecution execution) {
+        if (execution.getStatus() == BatchStatus.STOPPED) {
+            return "stopped on request after a chunk; relaunch it to resume from its last checkpoint";
+        }
         List<Throwable> failures = new ArrayList<>(execution.getAllFailureExceptions());
         for (Throwable failure : failures) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -387,9 +402,6 @@ public final class Runs {
             }
             String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
             return message + (root != failure ? " (caused by " + root + ")" : "");
-        }
-        if (execution.getStatus() == BatchStatus.STOPPED) {
-            return "stopped on request; relaunch it to resume from its last checkpoint";
         }
         return null;
     }

@@ -177,11 +177,12 @@ class ScoringCrashRecoveryIntegrationTests {
         return false;
     }
 
-    @Test
-    void runStoppedBySigtermFinishesItsChunkExitsOneAndCompletesOnRelaunch() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "SIG{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"TERM", "HUP"})
+    void runStoppedBySigtermOrSighupFinishesItsChunkExitsOneAndCompletesOnRelaunch(String signal) throws Exception {
         // given: a run well under way
-        Path output = workspace.resolve("terminated-output");
-        NightshiftProcess process = new NightshiftProcess(workspace.resolve("terminate-home"), Map.of());
+        Path output = workspace.resolve("terminated-output-" + signal);
+        NightshiftProcess process = new NightshiftProcess(workspace.resolve("terminate-home-" + signal), Map.of());
         process.start(scoreArguments(output));
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (process.isAlive() && partFiles(output) < 3 && System.nanoTime() < deadline) {
@@ -189,13 +190,15 @@ class ScoringCrashRecoveryIntegrationTests {
         }
         assertThat(process.isAlive()).as("still running after 3 parts:\n" + process.output()).isTrue();
 
-        // when: it receives SIGTERM, as a pod does on a spot interruption
-        process.terminate();
+        // when: it receives SIGTERM, as a pod does on a spot interruption (or SIGHUP, as when its terminal closes)
+        process.signal(signal);
         int stoppedExitCode = process.waitFor(120);
 
-        // then: it stops cleanly (exit 1, STOPPED, relaunchable) and a relaunch completes the same output
+        // then: it stops cleanly (exit 1, STOPPED, relaunchable, saying so in words) and a relaunch completes the output
         assertThat(stoppedExitCode).as(process.output()).isEqualTo(1);
         long runId = runId(process.output());
+        assertThat(process.output()).contains("stopped on request (SIG" + signal + ") after its current chunk; relaunch with "
+                + "./nightshift relaunch " + runId).doesNotContain("JobExecution interrupted");
         assertThat(process.run("status", Long.toString(runId))).isZero();
         assertThat(process.output()).contains("STOPPED");
         assertThat(Files.exists(output.resolve("_SUCCESS"))).isFalse();
@@ -204,28 +207,6 @@ class ScoringCrashRecoveryIntegrationTests {
         assertThat(actual.duplicates()).isZero();
         assertThat(actual.scores().size() + actual.rejects().size()).isEqualTo((int) (FILES * ROWS_PER_FILE));
         assertThat(actual.files()).isEqualTo(ScoringFixtures.expectedFiles(actual.manifest()));
-    }
-
-    /**
-     * Kills the process at a random point: a random delay after start (often during start-up or planning), or once
-     * a random number of part files exist (mid-run, between or inside chunks). Returns false if it finished first.
-     */
-    private static boolean killAtRandomPoint(NightshiftProcess process, Path output, Random random) throws Exception {
-        boolean byParts = random.nextInt(4) != 0;
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        long delayMillis = 500 + random.nextInt(7_000);
-        long started = System.nanoTime();
-        int baseline = partFiles(output);
-        int targetParts = baseline + 1 + random.nextInt(12);
-        while (process.isAlive() && System.nanoTime() < deadline) {
-            boolean due = byParts ? partFiles(output) >= targetParts : (System.nanoTime() - started) / 1_000_000 >= delayMillis;
-            if (due) {
-                process.kill();
-                return true;
-            }
-            Thread.sleep(random.nextInt(20));
-        }
-        return false;
     }
 
     private static int partFiles(Path output) throws IOException {

@@ -116,7 +116,8 @@ public final class NightshiftProcess {
         signal("CONT");
     }
 
-    private void signal(String signal) throws IOException, InterruptedException {
+    /** Sends a signal by name ({@code TERM}, {@code HUP}, {@code INT}). */
+    public void signal(String signal) throws IOException, InterruptedException {
         int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
         if (exit != 0) {
             throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed with " + exit);
