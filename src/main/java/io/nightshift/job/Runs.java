@@ -279,6 +279,12 @@ public final class Runs {
     private RunView view(JobInstance instance) {
         List<JobExecution> executions = jobRepository.getJobExecutions(instance);
         JobExecution last = jobRepository.getLastJobExecution(instance);
+        if (last == null) {
+            // Spring Batch creates the instance and its first execution in separate transactions: a process killed in
+            // between leaves a run without executions (and without the job name, an execution parameter).
+            return new RunView(instance.getInstanceId(), "-", "NOT STARTED (process died)", 0, null, null, 0, 0, null, null, null,
+                    "its process died while creating it; start a new run");
+        }
         JobExecution first = executions.isEmpty() ? last : executions.getLast();
         String jobName = last.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score");
         long total = 0;
