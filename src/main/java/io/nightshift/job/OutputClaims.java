@@ -4,8 +4,6 @@ import io.nightshift.commit.OutputClaim;
 import io.nightshift.commit.OutputCommitter;
 import io.nightshift.scoring.ScoringException;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.LongFunction;
@@ -45,7 +43,7 @@ final class OutputClaims {
      * withdrawn at once (its manifest and parts stay readable until this run commits).
      */
     void claim(String output, long runId, String runKey, String jobName, boolean overwrite) {
-        OutputClaim ours = new OutputClaim(runId, runKey, jobName, hostName(), Instant.now().toString());
+        OutputClaim ours = new OutputClaim(runId, runKey, jobName, RunLeases.hostName(), Instant.now().toString());
         try {
             Optional<OutputClaim> holder = committer.tryClaim(output, ours);
             if (holder.isPresent()) {
@@ -104,13 +102,5 @@ final class OutputClaims {
         return new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot score into " + output + ": run " + holder.runId()
                 + " (" + progress.apply(holder.runId()) + ") holds it. Relaunch run " + holder.runId()
                 + ", or abandon it with nightshift abandon " + holder.runId() + ".");
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown-host";
-        }
     }
 }

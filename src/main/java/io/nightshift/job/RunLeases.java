@@ -246,7 +246,8 @@ public final class RunLeases implements RunFence, AutoCloseable {
         heartbeats.shutdownNow();
     }
 
-    private static String hostName() {
+    /** This machine's name as leases and claims record it. */
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -3,7 +3,6 @@ package io.nightshift.job;
 import io.nightshift.NightshiftException;
 import io.nightshift.scoring.PlanCodec;
 import io.nightshift.scoring.RunCommit;
-import io.nightshift.scoring.ScoringException;
 import io.nightshift.scoring.ScoringPlan;
 import io.nightshift.scoring.ScoringPlanner;
 import io.nightshift.scoring.ScoringSettings;

@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nightshift.storage.ForwardingStorage;
 import io.nightshift.storage.LocalStorage;
-import io.nightshift.storage.RangeReader;
-import io.nightshift.storage.Storage;
-import io.nightshift.storage.StorageFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

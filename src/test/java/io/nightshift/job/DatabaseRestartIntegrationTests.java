@@ -1,21 +1,21 @@
 package io.nightshift.job;
 
+import static io.nightshift.testing.RunOutputs.files;
+import static io.nightshift.testing.RunOutputs.runId;
+import static io.nightshift.testing.RunOutputs.waitForParts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nightshift.testing.NightshiftProcess;
+import io.nightshift.testing.RunOutputs;
 import io.nightshift.testing.PrivatePostgres;
 import io.nightshift.testing.ScoringFixtures;
 import io.nightshift.testing.ScoringFixtures.CommittedOutput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +45,6 @@ class DatabaseRestartIntegrationTests {
     private static final int MOST_STACK_TRACES = 50;
     /** How long the run may take to end once its database is back before it counts as hung. */
     private static final long EXIT_SECONDS_AFTER_RESTART = 120;
-    private static final Pattern RUN_STARTED = Pattern.compile("Run (\\d+) started");
 
     @TempDir
     static Path workspace;
@@ -187,23 +186,9 @@ class DatabaseRestartIntegrationTests {
                 "--threads", "2"};
     }
 
-    private static void waitForParts(NightshiftProcess process, Path output, int parts) throws Exception {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (partFiles(output) < parts) {
-            assertThat(process.isAlive()).as("still running before %d parts:%n%s", parts, process.output()).isTrue();
-            assertThat(System.nanoTime()).as("%d parts within 120 s", parts).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 
     private static void assertIdenticalToReference(Path output) throws IOException {
-        CommittedOutput actual = ScoringFixtures.read(output, "score");
-        assertThat(actual.duplicates()).isZero();
-        assertThat(actual.scores()).hasSize((int) (FILES * (ROWS_PER_FILE - BAD_ROWS_PER_FILE)));
-        assertThat(actual.scores()).isEqualTo(reference.scores());
-        assertThat(actual.rejects()).isEqualTo(reference.rejects());
-        assertThat(actual.files()).as("the location holds exactly the manifest's parts, the markers and the rejects")
-                .isEqualTo(ScoringFixtures.expectedFiles(actual.manifest()));
+        RunOutputs.assertSameRows(output, reference, true);
     }
 
     private static long stackTraces(String output) {
@@ -215,26 +200,6 @@ class DatabaseRestartIntegrationTests {
                 || line.contains("UNKNOWN")).findFirst().orElse("status unknown").strip();
     }
 
-    private static List<String> files(Path output) throws IOException {
-        if (!Files.isDirectory(output)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(output)) {
-            return files.filter(Files::isRegularFile).map(file -> output.relativize(file).toString()).sorted().toList();
-        }
-    }
 
-    private static int partFiles(Path output) throws IOException {
-        if (!Files.isDirectory(output)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(output)) {
-            return (int) files.filter(file -> file.getFileName().toString().startsWith("part-")).count();
-        }
-    }
 
-    private static long runId(String output) {
-        Matcher matcher = RUN_STARTED.matcher(output);
-        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
-    }
 }

@@ -1,8 +1,12 @@
 package io.nightshift.job;
 
+import static io.nightshift.testing.RunOutputs.files;
+import static io.nightshift.testing.RunOutputs.runId;
+import static io.nightshift.testing.RunOutputs.waitForParts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nightshift.testing.NightshiftProcess;
+import io.nightshift.testing.RunOutputs;
 import io.nightshift.testing.ScoringFixtures;
 import io.nightshift.testing.ScoringFixtures.CommittedOutput;
 import java.io.IOException;
@@ -11,8 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,6 @@ class OutputContractIntegrationTests {
     private static final long ROWS_PER_FILE = 40_000;
     private static final int ROW_GROUP_ROWS = 10_000;
     private static final int BAD_ROWS_PER_FILE = 3;
-    private static final Pattern RUN_STARTED = Pattern.compile("Run (\\d+) started");
 
     @TempDir
     static Path workspace;
@@ -194,53 +195,17 @@ class OutputContractIntegrationTests {
         return runId;
     }
 
-    private static void waitForParts(NightshiftProcess process, Path output, int parts) throws Exception {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (partFiles(output) < parts) {
-            assertThat(process.isAlive()).as("still running before %d parts:%n%s", parts, process.output()).isTrue();
-            assertThat(System.nanoTime()).as("%d parts within 120 s", parts).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 
-    private static void waitForOutput(NightshiftProcess process, String text) throws Exception {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!process.output().contains(text)) {
-            assertThat(process.isAlive()).as("still running before printing %s:%n%s", text, process.output()).isTrue();
-            assertThat(System.nanoTime()).as("%s within 120 s", text).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
 
     private static CommittedOutput assertIdenticalToReference(Path output) throws IOException {
         return assertIdenticalToReference(output, true);
     }
 
-    /** The committed output holds exactly the uninterrupted run's rows; {@code settled}: and nothing but its files. */
     private static CommittedOutput assertIdenticalToReference(Path output, boolean settled) throws IOException {
-        CommittedOutput actual = ScoringFixtures.read(output, "score");
-        assertThat(actual.duplicates()).isZero();
-        assertThat(actual.scores()).isEqualTo(reference.scores());
-        assertThat(actual.rejects()).isEqualTo(reference.rejects());
-        if (settled) {
-            assertThat(actual.files()).as("the location holds exactly the manifest's parts, the markers and the rejects")
-                    .isEqualTo(ScoringFixtures.expectedFiles(actual.manifest()));
-        }
-        return actual;
+        return RunOutputs.assertSameRows(output, reference, settled);
     }
 
-    private static int partFiles(Path output) throws IOException {
-        return (int) files(output).stream().filter(name -> name.startsWith("part-")).count();
-    }
 
-    private static List<String> files(Path output) throws IOException {
-        if (!Files.isDirectory(output)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(output)) {
-            return files.filter(Files::isRegularFile).map(file -> output.relativize(file).toString()).sorted().toList();
-        }
-    }
 
     private static Path copy(Path source, Path target) throws IOException {
         Files.createDirectories(target);
@@ -252,8 +217,4 @@ class OutputContractIntegrationTests {
         return target;
     }
 
-    private static long runId(String output) {
-        Matcher matcher = RUN_STARTED.matcher(output);
-        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
-    }
 }

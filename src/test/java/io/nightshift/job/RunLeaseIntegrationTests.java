@@ -1,8 +1,12 @@
 package io.nightshift.job;
 
+import static io.nightshift.testing.RunOutputs.runId;
+import static io.nightshift.testing.RunOutputs.waitForOutput;
+import static io.nightshift.testing.RunOutputs.waitForParts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nightshift.testing.NightshiftProcess;
+import io.nightshift.testing.RunOutputs;
 import io.nightshift.testing.ScoringFixtures;
 import io.nightshift.testing.ScoringFixtures.CommittedOutput;
 import java.io.IOException;
@@ -17,9 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
@@ -36,7 +37,6 @@ class RunLeaseIntegrationTests {
 
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String USER = "postgres";
-    private static final Pattern RUN_STARTED = Pattern.compile("Run (\\d+) started");
 
     @TempDir
     static Path workspace;
@@ -165,44 +165,11 @@ class RunLeaseIntegrationTests {
         return Files.createDirectories(workspace.resolve(test.getTestMethod().orElseThrow().getName() + "-" + database));
     }
 
-    private static void waitForParts(NightshiftProcess process, Path output, int parts) throws Exception {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (partFiles(output) < parts) {
-            assertThat(process.isAlive()).as("still running before %d parts:%n%s", parts, process.output()).isTrue();
-            assertThat(System.nanoTime()).as("%d parts within 120 s", parts).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 
-    private static void waitForOutput(NightshiftProcess process, String text) throws Exception {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!process.output().contains(text)) {
-            assertThat(process.isAlive()).as("still running before printing %s:%n%s", text, process.output()).isTrue();
-            assertThat(System.nanoTime()).as("%s within 120 s", text).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
 
     private static void assertIdenticalToReference(Path output) throws IOException {
-        CommittedOutput actual = ScoringFixtures.read(output, "score");
-        assertThat(actual.duplicates()).isZero();
-        assertThat(actual.scores()).isEqualTo(reference.scores());
-        assertThat(actual.rejects()).isEqualTo(reference.rejects());
-        assertThat(actual.files()).as("the location holds exactly the manifest's parts, the markers and the rejects")
-                .isEqualTo(ScoringFixtures.expectedFiles(actual.manifest()));
+        RunOutputs.assertSameRows(output, reference, true);
     }
 
-    private static int partFiles(Path output) throws IOException {
-        if (!Files.isDirectory(output)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(output)) {
-            return (int) files.filter(file -> file.getFileName().toString().startsWith("part-")).count();
-        }
-    }
 
-    private static long runId(String output) {
-        Matcher matcher = RUN_STARTED.matcher(output);
-        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
-    }
 }

@@ -1,8 +1,12 @@
 package io.nightshift.job;
 
+import static io.nightshift.testing.RunOutputs.files;
+import static io.nightshift.testing.RunOutputs.partFiles;
+import static io.nightshift.testing.RunOutputs.runId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nightshift.testing.NightshiftProcess;
+import io.nightshift.testing.RunOutputs;
 import io.nightshift.testing.ScoringFixtures;
 import io.nightshift.testing.ScoringFixtures.CommittedOutput;
 import java.io.IOException;
@@ -10,9 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,6 @@ class ScoringCrashRecoveryIntegrationTests {
     private static final long ROWS_PER_FILE = 60_000;
     private static final int BAD_ROWS_PER_FILE = 4;
     private static final int KILLS = 20;
-    private static final Pattern RUN_STARTED = Pattern.compile("Run (\\d+) started");
 
     @TempDir
     static Path workspace;
@@ -126,13 +126,8 @@ class ScoringCrashRecoveryIntegrationTests {
     }
 
     private static void assertIdentical(Path output, CommittedOutput expected) throws IOException {
-        CommittedOutput actual = ScoringFixtures.read(output, "score");
-        assertThat(actual.duplicates()).isZero();
-        assertThat(actual.scores()).hasSameSizeAs(expected.scores());
-        assertThat(actual.scores()).isEqualTo(expected.scores());
-        assertThat(actual.rejects()).isEqualTo(expected.rejects());
+        CommittedOutput actual = RunOutputs.assertSameRows(output, expected, true);
         assertThat(actual.manifest().get("rowsRead").asLong()).isEqualTo(FILES * ROWS_PER_FILE);
-        assertThat(actual.files()).as("no orphan part files remain").isEqualTo(ScoringFixtures.expectedFiles(actual.manifest()));
     }
 
     /**
@@ -154,7 +149,7 @@ class ScoringCrashRecoveryIntegrationTests {
             boolean due = switch (window) {
                 case START_UP -> (now - started) / 1_000_000 >= startUpDelayMillis;
                 case PLANNING -> {
-                    if (dueAt < 0 && RUN_STARTED.matcher(process.output()).find()) {
+                    if (dueAt < 0 && runId(process.output()) > 0) {
                         dueAt = now + planningDelayMillis * 1_000_000;
                     }
                     yield dueAt >= 0 && now >= dueAt;
@@ -209,17 +204,5 @@ class ScoringCrashRecoveryIntegrationTests {
         assertThat(actual.files()).isEqualTo(ScoringFixtures.expectedFiles(actual.manifest()));
     }
 
-    private static int partFiles(Path output) throws IOException {
-        if (!Files.isDirectory(output)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(output)) {
-            return (int) files.filter(file -> file.getFileName().toString().startsWith("part-")).count();
-        }
-    }
 
-    private static long runId(String output) {
-        Matcher matcher = RUN_STARTED.matcher(output);
-        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
-    }
 }

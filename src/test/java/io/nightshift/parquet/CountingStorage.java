@@ -3,11 +3,8 @@ package io.nightshift.parquet;
 import io.nightshift.storage.LocalStorage;
 import io.nightshift.storage.RangeReader;
 import io.nightshift.storage.ForwardingStorage;
-import io.nightshift.storage.StorageFile;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Local storage that records every positional read, as S3 would bill them: one ranged GET each. */
