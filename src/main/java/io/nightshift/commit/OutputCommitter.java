@@ -154,8 +154,12 @@ public final class OutputCommitter {
                 replacedRun = existing.runId();
             }
         }
-        // ...then, once the new manifest is the visible one, the replaced result's parts and anything else unlisted.
-        deleted.addAll(deleteUnlisted(List.of(outputUri, rejectsUri), listed, name -> !keep.test(name)));
+        // ...then, once the new manifest is the visible one, the replaced result's parts and anything else unlisted in
+        // the output. A rejects location outside the output may be shared by several outputs: there, only this run's.
+        deleted.addAll(deleteUnlisted(List.of(outputUri), listed, name -> !keep.test(name)));
+        if (!rejectsUri.startsWith(outputUri.endsWith("/") ? outputUri : outputUri + "/")) {
+            deleted.addAll(deleteUnlisted(List.of(rejectsUri), listed, name -> name.contains(ownPrefix) && !keep.test(name)));
+        }
         writeSuccess(outputUri, manifest);
         releaseClaim(outputUri, manifest.runKey());
         return new CommitResult(deleted, replacedRun);

@@ -129,6 +129,26 @@ class OutputCommitterTests {
     }
 
     @Test
+    void aRejectsLocationOutsideTheOutputLosesOnlyThisRunsOrphans() throws IOException {
+        // given: rejects shared by several outputs, holding another output's committed rejects and an orphan of ours
+        Path shared = Files.createDirectories(directory.resolve("shared-rejects"));
+        String sharedUri = storage.normalize(shared.toString());
+        Files.writeString(shared.resolve(REJECTS_1), "rejects 1");
+        String othersRejects = "rejects-r000007-p00000-c000000-e001-a000002.parquet";
+        Files.writeString(shared.resolve(othersRejects), "another output's committed rejects");
+        String orphan = "rejects-r000012-p00001-c000000-e001-a000001.parquet";
+        Files.writeString(shared.resolve(orphan), "orphan");
+
+        // when
+        committer.commit(outputUri, sharedUri, manifest(12, "run-key-12", "churn-nightly"), false, name -> false);
+
+        // then
+        assertThat(shared.resolve(othersRejects)).exists();
+        assertThat(shared.resolve(REJECTS_1)).exists();
+        assertThat(shared.resolve(orphan)).doesNotExist();
+    }
+
+    @Test
     void partsOfANewerLeaseHolderAreKeptByTheCommit() throws IOException {
         // given
         String newer = "part-r000012-p00000-c000001-e002-a000009.parquet";
