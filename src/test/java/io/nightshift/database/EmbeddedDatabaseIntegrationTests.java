@@ -165,21 +165,28 @@ class EmbeddedDatabaseIntegrationTests {
         CommittedOutput expected = ScoringFixtures.read(referenceOutput, "score");
         Path home = home("overlapping");
 
-        // when: a short run, then two long ones, half a second apart, in one home
+        // when: a short run, then two long ones, half a second apart, in one home (the long ones in small chunks on one
+        // thread: long in time for little CPU, so they are still going when the short one exits, however busy the machine)
         NightshiftProcess first = command(home, "first").start(scoreArguments(smallInput, home.resolve("output-first")));
         Thread.sleep(500);
-        NightshiftProcess second = command(home, "second").start(scoreArguments(largeInput, home.resolve("output-second")));
+        NightshiftProcess second = command(home, "second").start(longRunArguments(home.resolve("output-second")));
         Thread.sleep(500);
-        NightshiftProcess third = command(home, "third").start(scoreArguments(largeInput, home.resolve("output-third")));
+        NightshiftProcess third = command(home, "third").start(longRunArguments(home.resolve("output-third")));
+        long started = System.nanoTime();
         int firstExit = first.waitFor(300);
         boolean othersRunningWhenFirstExited = second.isAlive() && third.isAlive();
+        long firstExited = System.nanoTime();
+        int secondExit = second.waitFor(300);
+        int thirdExit = third.waitFor(300);
+        System.out.printf("overlapping runs: the short one exited %.1f s after the third started, the long ones %.1f s later%n",
+                (firstExited - started) / 1e9, (System.nanoTime() - firstExited) / 1e9);
 
         // then: all three complete, the long ones with exactly the reference's scores
         assertThat(firstExit).as(first.output()).isZero();
-        assertThat(second.waitFor(300)).as(second.output()).isZero();
-        assertThat(third.waitFor(300)).as(third.output()).isZero();
+        assertThat(secondExit).as(second.output()).isZero();
+        assertThat(thirdExit).as(third.output()).isZero();
         assertThat(othersRunningWhenFirstExited).as("the long runs were still running when the short one exited "
-                + "(else this test proves less than it says: make the large input larger)").isTrue();
+                + "(else this test proves less than it says: make the long runs longer)").isTrue();
         for (String name : List.of("second", "third")) {
             CommittedOutput actual = ScoringFixtures.read(home.resolve("output-" + name), "score");
             assertThat(actual.duplicates()).isZero();
@@ -295,6 +302,12 @@ class EmbeddedDatabaseIntegrationTests {
 
     private static String[] scoreArguments(Path input, Path output) {
         return scoreArguments(input, output, 2_000);
+    }
+
+    private static String[] longRunArguments(Path output) {
+        List<String> arguments = new ArrayList<>(List.of(scoreArguments(largeInput, output, 250)));
+        arguments.set(arguments.indexOf("--threads") + 1, "1");
+        return arguments.toArray(String[]::new);
     }
 
     private static String[] scoreArguments(Path input, Path output, int commitInterval) {
