@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,14 +155,9 @@ class EmbeddedDatabaseIntegrationTests {
         // given: the expected scores, from a run in this JVM (a server started from the plain class path)
         Path referenceHome = home("reference-in-process");
         Path referenceOutput = referenceHome.resolve("output");
-        System.setProperty("nightshift.home", referenceHome.resolve("var").toString());
-        System.setProperty("nightshift.database.server-idle-timeout", IDLE_TIMEOUT);
-        try {
-            assertThat(Nightshift.execute(scoreArguments(largeInput, referenceOutput))).isZero();
-        } finally {
-            System.clearProperty("nightshift.home");
-            System.clearProperty("nightshift.database.server-idle-timeout");
-        }
+        Map<String, String> settings = Map.of("nightshift.home", referenceHome.resolve("var").toString(),
+                "nightshift.database.server-idle-timeout", IDLE_TIMEOUT);
+        assertThat(inThisJvm(settings, () -> Nightshift.execute(scoreArguments(largeInput, referenceOutput)))).isZero();
         CommittedOutput expected = ScoringFixtures.read(referenceOutput, "score");
         Path home = home("overlapping");
 
@@ -241,17 +237,10 @@ class EmbeddedDatabaseIntegrationTests {
         // given: a home, and a database URL of the user's own
         Path home = home("own-url");
         Path ownDatabase = workspace.resolve("own-database").resolve("jobs");
-        System.setProperty("nightshift.home", home.toString());
-        System.setProperty("spring.datasource.url", "jdbc:h2:file:" + ownDatabase);
+        Map<String, String> settings = Map.of("nightshift.home", home.toString(), "spring.datasource.url", "jdbc:h2:file:" + ownDatabase);
 
         // when
-        int exitCode;
-        try {
-            exitCode = Nightshift.execute("status");
-        } finally {
-            System.clearProperty("nightshift.home");
-            System.clearProperty("spring.datasource.url");
-        }
+        int exitCode = inThisJvm(settings, () -> Nightshift.execute("status"));
 
         // then: the job repository is the user's database, and no server was started for the home
         assertThat(exitCode).isZero();
@@ -314,6 +303,26 @@ class EmbeddedDatabaseIntegrationTests {
         return new String[] {"score", "--model", model.toString(), "--input", input.toString(), "--output", output.toString(),
                 "--id-column", ScoringFixtures.ID, "--feature-prefix", "f", "--commit-interval", Integer.toString(commitInterval),
                 "--batch-size", "500", "--threads", "2"};
+    }
+
+    /**
+     * Runs a command in this JVM with {@code settings} as system properties, then puts back what was there before:
+     * failsafe sets some of them for every test class (a cleared one would be lost for the classes after this one).
+     */
+    private static int inThisJvm(Map<String, String> settings, IntSupplier command) {
+        Map<String, String> previous = new HashMap<>();
+        settings.forEach((key, value) -> previous.put(key, System.setProperty(key, value)));
+        try {
+            return command.getAsInt();
+        } finally {
+            previous.forEach((key, value) -> {
+                if (value == null) {
+                    System.clearProperty(key);
+                } else {
+                    System.setProperty(key, value);
+                }
+            });
+        }
     }
 
     /** The instant (nanoTime) a score's log says its run started, or now if it ended without starting one. */
