@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,32 +155,34 @@ class EmbeddedDatabaseIntegrationTests {
         // given: the expected scores, from a run in this JVM (a server started from the plain class path)
         Path referenceHome = home("reference-in-process");
         Path referenceOutput = referenceHome.resolve("output");
-        System.setProperty("nightshift.home", referenceHome.resolve("var").toString());
-        System.setProperty("nightshift.database.server-idle-timeout", IDLE_TIMEOUT);
-        try {
-            assertThat(Nightshift.execute(scoreArguments(largeInput, referenceOutput))).isZero();
-        } finally {
-            System.clearProperty("nightshift.home");
-            System.clearProperty("nightshift.database.server-idle-timeout");
-        }
+        Map<String, String> settings = Map.of("nightshift.home", referenceHome.resolve("var").toString(),
+                "nightshift.database.server-idle-timeout", IDLE_TIMEOUT);
+        assertThat(inThisJvm(settings, () -> Nightshift.execute(scoreArguments(largeInput, referenceOutput)))).isZero();
         CommittedOutput expected = ScoringFixtures.read(referenceOutput, "score");
         Path home = home("overlapping");
 
-        // when: a short run, then two long ones, half a second apart, in one home
+        // when: a short run, then two long ones, half a second apart, in one home (the long ones in small chunks on one
+        // thread: long in time for little CPU, so they are still going when the short one exits, however busy the machine)
         NightshiftProcess first = command(home, "first").start(scoreArguments(smallInput, home.resolve("output-first")));
         Thread.sleep(500);
-        NightshiftProcess second = command(home, "second").start(scoreArguments(largeInput, home.resolve("output-second")));
+        NightshiftProcess second = command(home, "second").start(longRunArguments(home.resolve("output-second")));
         Thread.sleep(500);
-        NightshiftProcess third = command(home, "third").start(scoreArguments(largeInput, home.resolve("output-third")));
+        NightshiftProcess third = command(home, "third").start(longRunArguments(home.resolve("output-third")));
+        long started = System.nanoTime();
         int firstExit = first.waitFor(300);
         boolean othersRunningWhenFirstExited = second.isAlive() && third.isAlive();
+        long firstExited = System.nanoTime();
+        int secondExit = second.waitFor(300);
+        int thirdExit = third.waitFor(300);
+        System.out.printf("overlapping runs: the short one exited %.1f s after the third started, the long ones %.1f s later%n",
+                (firstExited - started) / 1e9, (System.nanoTime() - firstExited) / 1e9);
 
         // then: all three complete, the long ones with exactly the reference's scores
         assertThat(firstExit).as(first.output()).isZero();
-        assertThat(second.waitFor(300)).as(second.output()).isZero();
-        assertThat(third.waitFor(300)).as(third.output()).isZero();
+        assertThat(secondExit).as(second.output()).isZero();
+        assertThat(thirdExit).as(third.output()).isZero();
         assertThat(othersRunningWhenFirstExited).as("the long runs were still running when the short one exited "
-                + "(else this test proves less than it says: make the large input larger)").isTrue();
+                + "(else this test proves less than it says: make the long runs longer)").isTrue();
         for (String name : List.of("second", "third")) {
             CommittedOutput actual = ScoringFixtures.read(home.resolve("output-" + name), "score");
             assertThat(actual.duplicates()).isZero();
@@ -234,17 +237,10 @@ class EmbeddedDatabaseIntegrationTests {
         // given: a home, and a database URL of the user's own
         Path home = home("own-url");
         Path ownDatabase = workspace.resolve("own-database").resolve("jobs");
-        System.setProperty("nightshift.home", home.toString());
-        System.setProperty("spring.datasource.url", "jdbc:h2:file:" + ownDatabase);
+        Map<String, String> settings = Map.of("nightshift.home", home.toString(), "spring.datasource.url", "jdbc:h2:file:" + ownDatabase);
 
         // when
-        int exitCode;
-        try {
-            exitCode = Nightshift.execute("status");
-        } finally {
-            System.clearProperty("nightshift.home");
-            System.clearProperty("spring.datasource.url");
-        }
+        int exitCode = inThisJvm(settings, () -> Nightshift.execute("status"));
 
         // then: the job repository is the user's database, and no server was started for the home
         assertThat(exitCode).isZero();
@@ -297,10 +293,36 @@ class EmbeddedDatabaseIntegrationTests {
         return scoreArguments(input, output, 2_000);
     }
 
+    private static String[] longRunArguments(Path output) {
+        List<String> arguments = new ArrayList<>(List.of(scoreArguments(largeInput, output, 250)));
+        arguments.set(arguments.indexOf("--threads") + 1, "1");
+        return arguments.toArray(String[]::new);
+    }
+
     private static String[] scoreArguments(Path input, Path output, int commitInterval) {
         return new String[] {"score", "--model", model.toString(), "--input", input.toString(), "--output", output.toString(),
                 "--id-column", ScoringFixtures.ID, "--feature-prefix", "f", "--commit-interval", Integer.toString(commitInterval),
                 "--batch-size", "500", "--threads", "2"};
+    }
+
+    /**
+     * Runs a command in this JVM with {@code settings} as system properties, then puts back what was there before:
+     * failsafe sets some of them for every test class (a cleared one would be lost for the classes after this one).
+     */
+    private static int inThisJvm(Map<String, String> settings, IntSupplier command) {
+        Map<String, String> previous = new HashMap<>();
+        settings.forEach((key, value) -> previous.put(key, System.setProperty(key, value)));
+        try {
+            return command.getAsInt();
+        } finally {
+            previous.forEach((key, value) -> {
+                if (value == null) {
+                    System.clearProperty(key);
+                } else {
+                    System.setProperty(key, value);
+                }
+            });
+        }
     }
 
     /** The instant (nanoTime) a score's log says its run started, or now if it ended without starting one. */
