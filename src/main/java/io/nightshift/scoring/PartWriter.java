@@ -105,35 +105,27 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
         Map<RejectReason, Long> chunkReasons = new EnumMap<>(RejectReason.class);
         try {
             if (scored > 0) {
-                String partName = names.part(partition.index(), sequence);
-                String uri = storage.resolve(plan.outputUri(), partName);
-                written.add(uri);
-                ChecksummingStorage target = new ChecksummingStorage(storage);
-                try (ColumnarParquetWriter writer = ColumnarParquetWriter.create(target, uri, outputSchema, metadata, options)) {
-                    for (ScoredBatch batch : chunk.getItems()) {
-                        if (batch.rows() > 0) {
-                            writer.write(outputColumns(batch), batch.rows());
-                        }
-                    }
-                }
-                part = new Manifest.Part(partName, scored, target.bytes(), target.crc32c());
+                part = writePart(plan.outputUri(), names.part(partition.index(), sequence), outputSchema, scored, written,
+                        writer -> {
+                            for (ScoredBatch batch : chunk.getItems()) {
+                                if (batch.rows() > 0) {
+                                    writer.write(outputColumns(batch), batch.rows());
+                                }
+                            }
+                        });
             }
             if (rejected > 0) {
-                String rejectName = names.rejects(partition.index(), sequence);
-                String uri = storage.resolve(plan.rejectsUri(), rejectName);
-                written.add(uri);
-                ChecksummingStorage target = new ChecksummingStorage(storage);
-                try (ColumnarParquetWriter writer = ColumnarParquetWriter.create(target, uri, rejectsSchema, metadata, options)) {
-                    for (ScoredBatch batch : chunk.getItems()) {
-                        if (batch.rejected() > 0) {
-                            writer.write(rejectColumns(batch.rejects()), batch.rejected());
-                            for (int i = 0; i < batch.rejected(); i++) {
-                                chunkReasons.merge(batch.rejects().reasons()[i], 1L, Long::sum);
+                rejectPart = writePart(plan.rejectsUri(), names.rejects(partition.index(), sequence), rejectsSchema, rejected,
+                        written, writer -> {
+                            for (ScoredBatch batch : chunk.getItems()) {
+                                if (batch.rejected() > 0) {
+                                    writer.write(rejectColumns(batch.rejects()), batch.rejected());
+                                    for (int i = 0; i < batch.rejected(); i++) {
+                                        chunkReasons.merge(batch.rejects().reasons()[i], 1L, Long::sum);
+                                    }
+                                }
                             }
-                        }
-                    }
-                }
-                rejectPart = new Manifest.Part(rejectName, rejected, target.bytes(), target.crc32c());
+                        });
             }
             // Last, inside the chunk's transaction: the run is still ours, and stays ours until this chunk commits.
             fence.check(names.runId());
@@ -154,6 +146,23 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
         rowsRejected += rejected;
         sequence++;
         progress.addWritten(scored + rejected, rejected);
+    }
+
+    /** What goes into one part file. */
+    private interface PartContent {
+        void writeTo(ColumnarParquetWriter writer) throws IOException;
+    }
+
+    /** Writes one part file (noting its URI in {@code written} first, so a failure can remove it) and describes it. */
+    private Manifest.Part writePart(String directory, String partName, MessageType schema, long rows, List<String> written,
+            PartContent content) throws IOException {
+        String uri = storage.resolve(directory, partName);
+        written.add(uri);
+        ChecksummingStorage target = new ChecksummingStorage(storage);
+        try (ColumnarParquetWriter writer = ColumnarParquetWriter.create(target, uri, schema, metadata, options)) {
+            content.writeTo(writer);
+        }
+        return new Manifest.Part(partName, rows, target.bytes(), target.crc32c());
     }
 
     private void deleteQuietly(List<String> uris, RuntimeException failure) {
