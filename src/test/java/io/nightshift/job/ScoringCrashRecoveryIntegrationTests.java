@@ -67,6 +67,9 @@ class ScoringCrashRecoveryIntegrationTests {
         System.out.printf("crash test: kill points from seed %d (rerun with -Dnightshift.crash.seed=%d)%n", seed, seed);
         Random random = new Random(seed);
         NightshiftProcess crashing = new NightshiftProcess(workspace.resolve("crash-home"), Map.of());
+        // The home's database is created first: a kill during a fresh home's very first schema migration is a
+        // different failure (H2 commits DDL statement by statement) from the ones this test is about.
+        assertThat(crashing.run("status")).as(crashing.output()).isZero();
         Map<Window, Integer> kills = new java.util.EnumMap<>(Window.class);
         int landed = 0;
         int runs = 0;
