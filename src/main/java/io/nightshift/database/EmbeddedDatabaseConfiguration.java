@@ -2,6 +2,13 @@ package io.nightshift.database;
 
 import io.nightshift.NightshiftProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -64,10 +71,40 @@ class EmbeddedDatabaseConfiguration {
         };
     }
 
-    /** Several commands starting at once on a fresh home would otherwise each try to create the schema. */
+    /**
+     * Several commands starting at once on a fresh home would otherwise each try to create the schema. And H2 commits
+     * DDL statement by statement, so a command killed while creating a fresh home's schema leaves it half made, which
+     * every later migration would trip over: when a migration fails on a database that holds no run yet, there is
+     * nothing to keep, and the schema is created again from empty.
+     */
     @Bean
     FlywayMigrationStrategy oneMigrationAtATime(EmbeddedDatabase database) {
-        return flyway -> database.exclusively("updating the database schema", flyway::migrate);
+        return flyway -> database.exclusively("updating the database schema", () -> migrateOrStartOver(flyway));
+    }
+
+    private static void migrateOrStartOver(Flyway flyway) {
+        try {
+            flyway.migrate();
+        } catch (FlywayException e) {
+            if (!holdsNoRun(flyway)) {
+                throw e;
+            }
+            LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class).warn("The embedded database's schema was left half "
+                    + "created (a command was killed while creating it: {}); it holds no run, so it is created again", e.getMessage());
+            Flyway.configure().configuration(flyway.getConfiguration()).cleanDisabled(false).load().clean();
+            flyway.migrate();
+        }
+    }
+
+    private static boolean holdsNoRun(Flyway flyway) {
+        try (Connection connection = flyway.getConfiguration().getDataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE")) {
+            return rows.next() && rows.getLong(1) == 0;
+        } catch (SQLException e) {
+            // No job instance table: the schema never got that far.
+            return true;
+        }
     }
 
     /** H2's administrator of a database created without a user name is "sa", with an empty password. */
