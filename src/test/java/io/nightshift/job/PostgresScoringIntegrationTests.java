@@ -3,11 +3,8 @@ package io.nightshift.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nightshift.cli.Nightshift;
+import io.nightshift.testing.ConsoleCapture;
 import io.nightshift.testing.ScoringFixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -87,13 +83,13 @@ class PostgresScoringIntegrationTests {
     @Test
     void completedRunIsRecordedInPostgresAndCanBeInspectedButNotRelaunched() throws Exception {
         // given: a completed run
-        Captured scored = capture(() -> Nightshift.execute(scoreArguments(workspace.resolve("output-single"))));
+        ConsoleCapture.Captured scored = ConsoleCapture.capture(() -> Nightshift.execute(scoreArguments(workspace.resolve("output-single"))));
         assertThat(scored.exitCode()).as(scored.output()).isZero();
         long runId = runId(scored.output());
 
         // when
-        Captured status = capture(() -> Nightshift.execute("status", Long.toString(runId)));
-        Captured relaunch = capture(() -> Nightshift.execute("relaunch", Long.toString(runId)));
+        ConsoleCapture.Captured status = ConsoleCapture.capture(() -> Nightshift.execute("status", Long.toString(runId)));
+        ConsoleCapture.Captured relaunch = ConsoleCapture.capture(() -> Nightshift.execute("relaunch", Long.toString(runId)));
 
         // then: the repository in our schema holds it, status shows it, relaunch refuses it as bad usage
         assertThat(executionStatuses(runId)).containsExactly("COMPLETED");
@@ -204,33 +200,5 @@ class PostgresScoringIntegrationTests {
         return DriverManager.getConnection(SERVER + "?currentSchema=" + schema, USER, "");
     }
 
-    /** What a command printed on stdout (still shown on the console) and its exit code. */
-    private record Captured(int exitCode, String output) {
-    }
 
-    private static Captured capture(Supplier<Integer> command) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        OutputStream tee = new OutputStream() {
-            @Override
-            public void write(int b) {
-                buffer.write(b);
-                original.write(b);
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                buffer.write(bytes, offset, length);
-                original.write(bytes, offset, length);
-            }
-        };
-        System.setOut(new PrintStream(tee, true, StandardCharsets.UTF_8));
-        try {
-            int exitCode = command.get();
-            return new Captured(exitCode, buffer.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.out.flush();
-            System.setOut(original);
-        }
-    }
 }

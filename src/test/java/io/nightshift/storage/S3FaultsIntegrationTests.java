@@ -6,13 +6,10 @@ import io.nightshift.cli.Nightshift;
 import io.nightshift.testing.FaultInjectingProxy;
 import io.nightshift.testing.FaultInjectingProxy.Fault;
 import io.nightshift.testing.S3TestServer;
+import io.nightshift.testing.ConsoleCapture;
 import io.nightshift.testing.ScoringFixtures;
 import io.nightshift.testing.ScoringFixtures.CommittedOutput;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -158,7 +155,7 @@ class S3FaultsIntegrationTests {
         if (first.exitCode() != 0) {
             assertThat(first.exitCode()).as("a failed run is a failed run (exit 1), not bad usage:\n" + first.output()).isEqualTo(1);
             assertThat(first.output()).contains("relaunch with: nightshift relaunch " + first.runId());
-            last = capture(() -> Nightshift.execute("relaunch", Long.toString(first.runId())));
+            last = Run.of(() -> Nightshift.execute("relaunch", Long.toString(first.runId())));
             attempts++;
         }
         String faults = proxy.summary();
@@ -224,7 +221,7 @@ class S3FaultsIntegrationTests {
     }
 
     private static Run score(String output) {
-        return capture(() -> Nightshift.execute("score", "--input", "s3://" + BUCKET + "/input/",
+        return Run.of(() -> Nightshift.execute("score", "--input", "s3://" + BUCKET + "/input/",
                 "--output", "s3://" + BUCKET + "/" + output + "/", "--model", "s3://" + BUCKET + "/models/churn.onnx",
                 "--id-column", ScoringFixtures.ID, "--feature-prefix", "f", "--commit-interval", "250", "--threads", "2"));
     }
@@ -246,6 +243,11 @@ class S3FaultsIntegrationTests {
 
     /** A command's exit code and what it printed on stdout (still shown on the console). */
     private record Run(int exitCode, String output) {
+        static Run of(Supplier<Integer> command) {
+            ConsoleCapture.Captured captured = ConsoleCapture.capture(command);
+            return new Run(captured.exitCode(), captured.output());
+        }
+
         long runId() {
             Matcher matcher = RUN_ENDED.matcher(output);
             assertThat(matcher.find()).as("a run summary in:\n" + output).isTrue();
@@ -253,29 +255,4 @@ class S3FaultsIntegrationTests {
         }
     }
 
-    private static Run capture(Supplier<Integer> command) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        OutputStream tee = new OutputStream() {
-            @Override
-            public void write(int b) {
-                buffer.write(b);
-                original.write(b);
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                buffer.write(bytes, offset, length);
-                original.write(bytes, offset, length);
-            }
-        };
-        System.setOut(new PrintStream(tee, true, StandardCharsets.UTF_8));
-        try {
-            int exitCode = command.get();
-            return new Run(exitCode, buffer.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.out.flush();
-            System.setOut(original);
-        }
-    }
 }
