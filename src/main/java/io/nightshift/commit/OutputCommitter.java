@@ -161,6 +161,7 @@ public final class OutputCommitter {
             deleted.addAll(deleteUnlisted(List.of(rejectsUri), listed, name -> name.contains(ownPrefix) && !keep.test(name)));
         }
         writeSuccess(outputUri, manifest);
+        deleted.addAll(removeAbandonedTemporaries(outputUri));
         releaseClaim(outputUri, manifest.runKey());
         return new CommitResult(deleted, replacedRun);
     }
@@ -195,6 +196,11 @@ public final class OutputCommitter {
                 storage.replace(successUri, success, previous.get().version());
             }
         }
+    }
+
+    /** Deletes temporaries that killed writers left in an output location (see {@link Storage#removeAbandonedTemporaries}). */
+    public List<String> removeAbandonedTemporaries(String outputUri) throws IOException {
+        return storage.removeAbandonedTemporaries(outputUri);
     }
 
     /** Writes {@code _SUCCESS} again for the committed result at a location, if there is one (after an abandoned overwrite). */

@@ -86,7 +86,7 @@ public final class RunCommit {
                     name -> (name.startsWith(ownPrefix) || name.startsWith(ownRejectsPrefix)) && PartNames.epochOf(name) > epoch);
             orphans = result.deleted().size();
             if (orphans > 0) {
-                log.info("Deleted {} part file(s) the manifest does not list (orphans of crashed attempts{}): {}", orphans,
+                log.info("Deleted {} file(s) the manifest does not list (orphans and temporaries of crashed attempts{}): {}", orphans,
                         result.replacedRun() == null ? "" : ", the replaced result of run " + result.replacedRun(), result.deleted());
             }
         } catch (IOException e) {
@@ -104,6 +104,7 @@ public final class RunCommit {
         try {
             List<String> deleted = new ArrayList<>(committer.deleteParts(plan.outputUri(), PartNames.partPrefix(runId)));
             deleted.addAll(committer.deleteParts(plan.rejectsUri(), PartNames.rejectsPrefix(runId)));
+            deleted.addAll(committer.removeAbandonedTemporaries(plan.outputUri()));
             committer.releaseClaim(plan.outputUri(), plan.runKey());
             // An abandoned --overwrite run withdrew _SUCCESS of the result it meant to replace; that result stands.
             if (plan.settings().overwrite()) {

@@ -21,10 +21,12 @@ import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,6 +34,8 @@ import java.util.stream.Stream;
 public final class LocalStorage implements Storage {
 
     private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+    /** {@code .<name>.<pid>-<uuid>.tmp}: see {@link #temporaryFor}. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(\\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
 
     @Override
     public String normalize(String location) {
@@ -238,7 +242,7 @@ public final class LocalStorage implements Storage {
         Files.createDirectories(path.getParent());
         // Write fully to a private temporary name, then hard-link: link() fails if the target exists, so the
         // file appears atomically and complete, or not at all.
-        Path temporary = path.resolveSibling("." + path.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temporary = temporaryFor(path);
         Files.write(temporary, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
             channel.force(true);
@@ -269,7 +273,7 @@ public final class LocalStorage implements Storage {
             if (!Files.isRegularFile(path) || !expectedVersion.equals(version(path))) {
                 return false;
             }
-            Path temporary = path.resolveSibling("." + path.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            Path temporary = temporaryFor(path);
             try {
                 Files.write(temporary, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
@@ -281,6 +285,43 @@ public final class LocalStorage implements Storage {
             }
             return true;
         }
+    }
+
+    /**
+     * A private temporary name beside the target, hidden from readers (a leading dot) and carrying the writer's pid so
+     * that {@link #removeAbandonedTemporaries} can tell a dead writer's leftover from a live writer's file in flight.
+     */
+    private static Path temporaryFor(Path path) {
+        return path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".tmp");
+    }
+
+    /**
+     * Deletes the temporaries that a killed process left between writing and renaming ({@code ._SUCCESS.<pid>-<uuid>.tmp}):
+     * only those whose writer is no longer running on this machine, so a write in flight is never disturbed.
+     */
+    @Override
+    public List<String> removeAbandonedTemporaries(String directory) throws IOException {
+        List<String> removed = new ArrayList<>();
+        Path root = path(directory);
+        if (!Files.isDirectory(root)) {
+            return removed;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
+                Matcher matcher = TEMPORARY.matcher(file.getFileName().toString());
+                if (matcher.matches() && !isRunning(Long.parseLong(matcher.group(1)))) {
+                    Files.deleteIfExists(file);
+                    removed.add(file.toUri().toString());
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return removed;
+    }
+
+    private static boolean isRunning(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static Path lockFile(Path path) throws IOException {

@@ -84,4 +84,12 @@ public interface Storage {
      * {@link IOException} saying why not.
      */
     void checkWritable(String directory) throws IOException;
+
+    /**
+     * Deletes temporary files that writers killed mid-write left in a directory (local storage writes beside the
+     * target and renames; S3 uploads leave nothing visible, so there this does nothing). Returns what was deleted.
+     */
+    default List<String> removeAbandonedTemporaries(String directory) throws IOException {
+        return List.of();
+    }
 }

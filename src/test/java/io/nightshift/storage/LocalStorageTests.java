@@ -200,6 +200,29 @@ class LocalStorageTests {
         }
     }
 
+    @Test
+    void removesOnlyTheTemporariesOfWritersThatAreNoLongerRunning() throws Exception {
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        long deadPid = finished.pid();
+        long livePid = ProcessHandle.current().pid();
+        String uuid = "6e671620-170a-4d31-aac5-3ef5576c4e4a";
+        Path dead = write("out/._SUCCESS." + deadPid + "-" + uuid + ".tmp", "run 1");
+        Path deadNested = write("out/_rejects/._claim.json." + deadPid + "-" + uuid + ".tmp", "{}");
+        Path live = write("out/._manifest.json." + livePid + "-" + uuid + ".tmp", "{}");
+        Path part = write("out/part-r000001-p00000-c000000-e001-a000001.parquet", "p");
+        Path foreign = write("out/.other.tmp", "x");
+
+        List<String> removed = storage.removeAbandonedTemporaries(root.resolve("out").toString());
+
+        assertThat(removed).containsExactlyInAnyOrder(dead.toUri().toString(), deadNested.toUri().toString());
+        assertThat(dead).doesNotExist();
+        assertThat(deadNested).doesNotExist();
+        assertThat(live).exists();
+        assertThat(part).exists();
+        assertThat(foreign).exists();
+    }
+
     private Path write(String relative, String content) throws IOException {
         Path file = root.resolve(relative);
         Files.createDirectories(file.getParent());
