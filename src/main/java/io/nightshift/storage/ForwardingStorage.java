@@ -85,4 +85,9 @@ public abstract class ForwardingStorage implements Storage {
     public void checkWritable(String directory) throws IOException {
         delegate.checkWritable(directory);
     }
+
+    @Override
+    public List<String> removeAbandonedTemporaries(String directory) throws IOException {
+        return delegate.removeAbandonedTemporaries(directory);
+    }
 }

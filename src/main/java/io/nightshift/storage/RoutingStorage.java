@@ -93,6 +93,11 @@ public final class RoutingStorage implements Storage, AutoCloseable {
         route(directory).checkWritable(directory);
     }
 
+    @Override
+    public List<String> removeAbandonedTemporaries(String directory) throws IOException {
+        return route(directory).removeAbandonedTemporaries(directory);
+    }
+
     /** Closes the S3 client if one was built. */
     @Override
     public synchronized void close() {

@@ -246,6 +246,12 @@ public final class S3Storage implements Storage, AutoCloseable {
         }
     }
 
+    /** Nothing to do: an upload cut off by a kill is never visible (an incomplete multipart upload is not an object). */
+    @Override
+    public List<String> removeAbandonedTemporaries(String directory) {
+        return List.of();
+    }
+
     @Override
     public void checkWritable(String directory) throws IOException {
         S3Location probe = S3Location.parse(resolve(directory, PROBE_PREFIX + UUID.randomUUID()));

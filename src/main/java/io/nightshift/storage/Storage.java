@@ -88,8 +88,7 @@ public interface Storage {
     /**
      * Deletes temporary files that writers killed mid-write left in a directory (local storage writes beside the
      * target and renames; S3 uploads leave nothing visible, so there this does nothing). Returns what was deleted.
+     * Not a default method on purpose: every wrapper must pass it on.
      */
-    default List<String> removeAbandonedTemporaries(String directory) throws IOException {
-        return List.of();
-    }
+    List<String> removeAbandonedTemporaries(String directory) throws IOException;
 }

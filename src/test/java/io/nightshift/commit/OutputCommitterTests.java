@@ -61,6 +61,22 @@ class OutputCommitterTests {
     }
 
     @Test
+    void aCommitRemovesTheTemporariesOfAWriterKilledBetweenWritingAndRenaming() throws Exception {
+        // given: what a process killed inside createIfAbsent("_SUCCESS") leaves behind
+        Process killed = new ProcessBuilder("true").start();
+        killed.waitFor();
+        Path leftover = output.resolve("._SUCCESS." + killed.pid() + "-6e671620-170a-4d31-aac5-3ef5576c4e4a.tmp");
+        Files.writeString(leftover, "run 12");
+
+        // when
+        commit(manifest(12, "run-key-12", "churn-nightly"), false);
+
+        // then
+        assertThat(leftover).doesNotExist();
+        assertThat(output.resolve(OutputCommitter.SUCCESS)).exists();
+    }
+
+    @Test
     void anOutputWithoutAManifestHasNoCommittedResult() throws IOException {
         assertThat(committer.committed(outputUri)).isEmpty();
     }
