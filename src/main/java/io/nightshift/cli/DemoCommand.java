@@ -2,6 +2,7 @@ package io.nightshift.cli;
 
 import io.nightshift.NightshiftProperties;
 import io.nightshift.demo.DemoSetup;
+import io.nightshift.job.JobSpecParser;
 import io.nightshift.job.Runs;
 import io.nightshift.scoring.ScoringSettings;
 import java.nio.file.Files;
@@ -12,20 +13,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The demo. Its data, model and scores are files for the user to look at, so they go to {@code ./demo} where the demo
- * is run (beside {@code jobs/demo.yaml} in a checkout, whose relative paths point there); the run itself is state and
- * is recorded in the home like any other, which the demo prints.
+ * The demo. Its data, model and scores go to {@code <home>/demo}, beside the runs that wrote them: a home holds a run
+ * and its output together, so a fresh home (or another NIGHTSHIFT_HOME) never meets scores an unknown run left in
+ * its way, and deleting the home resets the demo. It prints the home it uses.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Generate a churn data set (240,000 rows, 4 files, a few bad rows) and train a model as ONNX under",
-                "--directory, then score it on the embedded default (the run is recorded in the home, ~/.nightshift or",
+        description = {"Generate a churn data set, train an ONNX model on it and score it (in <home>/demo).",
+                "240,000 rows in 4 files with a few bad rows, and a logistic regression exported as ONNX, under",
+                "--directory; scored on the embedded default, the run recorded in the home (~/.nightshift, or",
                 "NIGHTSHIFT_HOME). Safe to run again: it replaces its own output."})
 final class DemoCommand implements Callable<Integer> {
 
-    /** The job spec that scores the demo's data again; its paths are relative to its own directory ({@code ../demo}). */
+    /** The job spec that scores the demo's data again, with the default home's paths ({@code ~/.nightshift/demo}). */
     private static final Path DEMO_SPEC = Path.of("jobs", "demo.yaml");
 
-    @Option(names = "--directory", defaultValue = "demo", description = "Where the demo puts its data, model and scores (default: ./${DEFAULT-VALUE}).")
+    @Option(names = "--directory", paramLabel = "DIR", description = "Where the demo puts its data, model and scores (default: <home>/demo).")
     Path directory;
 
     private DemoSetup.Demo prepare(Path where) {
@@ -43,11 +45,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path where = directory.toAbsolutePath().normalize();
         DemoSetup.Demo[] prepared = new DemoSetup.Demo[1];
         int exitCode = RunExecution.executeInContext(context -> {
-            System.out.printf("home        %s (runs, model cache, logs; NIGHTSHIFT_HOME moves it)%n",
-                    context.getBean(NightshiftProperties.class).home().toAbsolutePath().normalize());
+            Path home = context.getBean(NightshiftProperties.class).home().toAbsolutePath().normalize();
+            System.out.printf("home        %s (runs, model cache, logs, this demo; NIGHTSHIFT_HOME moves it)%n", home);
+            Path where = directory == null ? home.resolve("demo") : directory.toAbsolutePath().normalize();
             // Prepared inside the application so its logging is configured (parquet-java logs through it).
             DemoSetup.Demo demo = prepare(where);
             prepared[0] = demo;
@@ -62,16 +64,23 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("  scores     %s/*.parquet (listed in %s/_manifest.json)%n", demo.output(), demo.output());
             System.out.printf("  rejects    %s/_rejects/ (the bad rows, with reasons)%n", demo.output());
             System.out.printf("  runs       ./nightshift status%n");
-            if (specScoresThisDemo(where)) {
+            if (specScores(demo)) {
                 System.out.printf("  again      ./nightshift run %s   (same data, as a job spec)%n", DEMO_SPEC);
             }
         }
         return exitCode;
     }
 
-    /** Whether {@code jobs/demo.yaml} is here and its {@code ../demo} paths lead to this demo's directory. */
-    private static boolean specScoresThisDemo(Path where) {
-        Path spec = DEMO_SPEC.toAbsolutePath();
-        return Files.isRegularFile(spec) && spec.getParent().resolve("../demo").normalize().equals(where);
+    /** Whether {@code jobs/demo.yaml} is here and reads this demo's model and input (it names the default home's). */
+    private static boolean specScores(DemoSetup.Demo demo) {
+        if (!Files.isRegularFile(DEMO_SPEC)) {
+            return false;
+        }
+        try {
+            ScoringSettings spec = JobSpecParser.read(DEMO_SPEC).scoring();
+            return spec.model().equals(demo.model().toString()) && spec.input().startsWith(demo.input().toString());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 }

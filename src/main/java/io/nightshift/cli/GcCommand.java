@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 
 /** {@code nightshift gc}: prunes the home's model cache and old run logs; the rules are {@link HomeCleaner}'s. */
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"Free space in the home: delete cached models and run logs last used longer ago than",
-                "--older-than, and temporaries left by killed commands. Never deletes the model or the log",
-                "of a run that can still be relaunched (FAILED, STOPPED, running), nor the job repository."})
+        description = {"Free space in the home: old cached models, finished runs' logs, leftovers.",
+                "Deletes cached models and run logs last used longer ago than --older-than, and temporaries left by",
+                "killed commands. Never deletes the model or the log of a run that can still be relaunched (FAILED,",
+                "STOPPED, running), nor the job repository (db/)."})
 final class GcCommand implements Callable<Integer> {
 
     @Option(names = "--older-than", defaultValue = "30d", paramLabel = "AGE", converter = AgeConverter.class,

@@ -3,6 +3,7 @@ package io.nightshift.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nightshift.NightshiftProperties;
 import io.nightshift.scoring.ScoringSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -337,12 +338,12 @@ class JobSpecParserTests {
     }
 
     @Test
-    void theDemoSpecScoresTheDemosDirectoryBesideJobs() {
-        // when: read as `./nightshift run jobs/demo.yaml` reads it, from the repository's root
+    void theDemoSpecScoresTheDemoOfTheDefaultHome() {
+        // when: read as `./nightshift run jobs/demo.yaml` reads it
         JobSpec spec = JobSpecParser.read(Path.of("jobs", "demo.yaml"));
 
-        // then: ./demo is where `./nightshift demo` puts its data and model
-        Path demo = Path.of("demo").toAbsolutePath();
+        // then: where `./nightshift demo` puts its data and model in the default home
+        Path demo = NightshiftProperties.defaultHome().resolve("demo");
         assertThat(spec.scoring().model()).isEqualTo(demo.resolve("model").toString());
         assertThat(spec.scoring().input()).isEqualTo(demo.resolve("input") + "/*.parquet");
         assertThat(spec.scoring().output()).isEqualTo(demo.resolve("scores-job").toString());
