@@ -10,7 +10,8 @@ import org.springframework.util.unit.DataSize;
  * Settings under {@code nightshift.*}; every one is documented in {@code config/application.yaml} and bound by
  * {@code NightshiftPropertiesTests}.
  *
- * @param home             where embedded state lives (H2 database, model cache): {@code ./var}
+ * @param home             where this user's state lives (embedded H2 database, model cache, run logs), whatever the
+ *                         working directory: {@code ~/.nightshift} unless set ({@code NIGHTSHIFT_HOME})
  * @param progressInterval how often a run logs its progress when not on a terminal
  * @param lease            liveness of the process executing a run
  * @param s3               the S3 client
@@ -19,12 +20,25 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("nightshift")
 public record NightshiftProperties(
-        @DefaultValue("./var") Path home,
+        Path home,
         @DefaultValue("5s") Duration progressInterval,
         @DefaultValue Lease lease,
         @DefaultValue S3 s3,
         @DefaultValue Output output,
         @DefaultValue Database database) {
+
+    public NightshiftProperties {
+        home = home == null ? defaultHome() : home;
+    }
+
+    /**
+     * {@code ~/.nightshift}: one home per user, so {@code status} and {@code relaunch} see the same runs from any
+     * directory. (XDG_STATE_HOME is not consulted: one answer to "where is my state" beats two.) The packaged
+     * {@code application.yaml} says the same with {@code ${user.home}/.nightshift}.
+     */
+    public static Path defaultHome() {
+        return Path.of(System.getProperty("user.home"), ".nightshift");
+    }
 
     /** A run's owner renews its heartbeat every {@code heartbeat}; past {@code timeout} it counts as dead. */
     public record Lease(@DefaultValue("10s") Duration heartbeat, @DefaultValue("60s") Duration timeout) {

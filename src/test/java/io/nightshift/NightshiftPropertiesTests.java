@@ -8,11 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.unit.DataSize;
 import org.yaml.snakeyaml.Yaml;
 
@@ -68,13 +71,21 @@ class NightshiftPropertiesTests {
 
         // then
         assertThat(properties).isEqualTo(new NightshiftProperties(
-                // "./var" as Spring Boot converts it: the same relative directory, normalised
-                Path.of("var"),
+                // one home per user, whatever the working directory
+                Path.of(System.getProperty("user.home"), ".nightshift"),
                 Duration.ofSeconds(5),
                 new NightshiftProperties.Lease(Duration.ofSeconds(10), Duration.ofSeconds(60)),
                 new NightshiftProperties.S3("us-east-1", null, false, 10, DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), 3),
                 new NightshiftProperties.Output(DataSize.ofMegabytes(64), DataSize.ofMegabytes(1), "snappy"),
                 new NightshiftProperties.Database(Duration.ofSeconds(60), Duration.ofSeconds(30))));
+    }
+
+    @Test
+    void testsRunWithAHomeOfTheirOwn() {
+        // The build gives every test JVM (and so every process a test starts) NIGHTSHIFT_HOME under target/ (pom.xml):
+        // a test that relies on the default home never writes into the machine's real ~/.nightshift.
+        assertThat(System.getenv("NIGHTSHIFT_HOME")).as("NIGHTSHIFT_HOME of the test JVM").isNotBlank()
+                .doesNotStartWith(NightshiftProperties.defaultHome().toString()).contains("target");
     }
 
     @Test
@@ -98,13 +109,16 @@ class NightshiftPropertiesTests {
         // when
         NightshiftProperties documented = bind(settings);
 
-        // then an empty endpoint is how the file shows "none"; the application treats blank as null
+        // then an empty endpoint is how the file shows "none"; the application treats blank as null. The home is
+        // written ${user.home}/.nightshift, which Spring resolves as the application starts (as bind does here).
         assertThat(documented).usingRecursiveComparison().ignoringFields("s3.endpoint").isEqualTo(bind(Map.of()));
         assertThat(documented.s3().endpoint()).isNullOrEmpty();
     }
 
+    /** Binds as Spring Boot does at start-up, placeholders such as {@code ${user.home}} resolved from system properties. */
     private static NightshiftProperties bind(Map<String, String> settings) {
-        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("nightshift", NightshiftProperties.class);
+        return new Binder(List.of(new MapConfigurationPropertySource(settings)), new PropertySourcesPlaceholdersResolver(new StandardEnvironment()))
+                .bindOrCreate("nightshift", NightshiftProperties.class);
     }
 
     @SuppressWarnings("unchecked")

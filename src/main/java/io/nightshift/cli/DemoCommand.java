@@ -1,45 +1,62 @@
 package io.nightshift.cli;
 
+import io.nightshift.NightshiftProperties;
 import io.nightshift.demo.DemoSetup;
+import io.nightshift.job.JobSpecParser;
+import io.nightshift.job.Runs;
 import io.nightshift.scoring.ScoringSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/**
+ * The demo. Its data, model and scores go to {@code <home>/demo}, beside the runs that wrote them: a home holds a run
+ * and its output together, so a fresh home (or another NIGHTSHIFT_HOME) never meets scores an unknown run left in
+ * its way, and deleting the home resets the demo. It prints the home it uses.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Generate a churn data set (240,000 rows, 4 files, a few bad rows), train a model as ONNX,",
-                "and score it on the embedded default (H2 under ./var). Safe to run again: it replaces its own output."})
+        description = {"Generate a churn data set, train an ONNX model on it and score it (in <home>/demo).",
+                "240,000 rows in 4 files with a few bad rows, and a logistic regression exported as ONNX, under",
+                "--directory; scored on the embedded default, the run recorded in the home (~/.nightshift, or",
+                "NIGHTSHIFT_HOME). Safe to run again: it replaces its own output."})
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--directory", defaultValue = "var/demo", description = "Where the demo puts its data, model and scores (default: ${DEFAULT-VALUE}).")
+    /** The job spec that scores the demo's data again, with the default home's paths ({@code ~/.nightshift/demo}). */
+    private static final Path DEMO_SPEC = Path.of("jobs", "demo.yaml");
+
+    @Option(names = "--directory", paramLabel = "DIR", description = "Where the demo puts its data, model and scores (default: <home>/demo).")
     Path directory;
 
-    private DemoSetup.Demo prepare() {
+    private DemoSetup.Demo prepare(Path where) {
         try {
-            DemoSetup.Demo demo = DemoSetup.prepare(directory);
+            DemoSetup.Demo demo = DemoSetup.prepare(where);
             System.out.printf("demo data   %s (%,d rows in %d files, %d deliberately bad rows)%n", demo.input(), demo.rows(),
                     DemoSetup.FILES, demo.badRows());
             System.out.printf("demo model  %s (logistic regression trained in %d ms, log loss %.4f; preprocessing in model.yaml)%n",
                     demo.model(), demo.trainingMillis(), demo.trainingLogLoss());
             return demo;
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot prepare the demo under " + directory + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException("Cannot prepare the demo under " + where + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public Integer call() {
         DemoSetup.Demo[] prepared = new DemoSetup.Demo[1];
-        int exitCode = RunExecution.execute(runs -> {
+        int exitCode = RunExecution.executeInContext(context -> {
+            Path home = context.getBean(NightshiftProperties.class).home().toAbsolutePath().normalize();
+            System.out.printf("home        %s (runs, model cache, logs, this demo; NIGHTSHIFT_HOME moves it)%n", home);
+            Path where = directory == null ? home.resolve("demo") : directory.toAbsolutePath().normalize();
             // Prepared inside the application so its logging is configured (parquet-java logs through it).
-            DemoSetup.Demo demo = prepare();
+            DemoSetup.Demo demo = prepare(where);
             prepared[0] = demo;
             ScoringSettings settings = new ScoringSettings(demo.model().toString(), demo.input().toString(), demo.output().toString(),
                     null, "customer_id", List.of(), null, List.of("region"), ScoringSettings.DEFAULT_BATCH_SIZE, 50_000,
                     Runtime.getRuntime().availableProcessors(), ScoringSettings.DEFAULT_MAX_REJECT_FRACTION, true, "cpu");
-            return runs.score("demo", settings);
+            return context.getBean(Runs.class).score("demo", settings);
         }, System.out);
         DemoSetup.Demo demo = prepared[0];
         if (exitCode == ExitCodes.SUCCESS) {
@@ -47,8 +64,23 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("  scores     %s/*.parquet (listed in %s/_manifest.json)%n", demo.output(), demo.output());
             System.out.printf("  rejects    %s/_rejects/ (the bad rows, with reasons)%n", demo.output());
             System.out.printf("  runs       ./nightshift status%n");
-            System.out.printf("  again      ./nightshift run jobs/demo.yaml   (same data, as a job spec)%n");
+            if (specScores(demo)) {
+                System.out.printf("  again      ./nightshift run %s   (same data, as a job spec)%n", DEMO_SPEC);
+            }
         }
         return exitCode;
+    }
+
+    /** Whether {@code jobs/demo.yaml} is here and reads this demo's model and input (it names the default home's). */
+    private static boolean specScores(DemoSetup.Demo demo) {
+        if (!Files.isRegularFile(DEMO_SPEC)) {
+            return false;
+        }
+        try {
+            ScoringSettings spec = JobSpecParser.read(DEMO_SPEC).scoring();
+            return spec.model().equals(demo.model().toString()) && spec.input().startsWith(demo.input().toString());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code nightshift} command line: parses arguments with Picocli, then starts Spring only for commands that need it. */
 @Command(name = "nightshift", mixinStandardHelpOptions = true, version = "nightshift 0.1.0",
         description = "Resumable, exactly-once batch scoring of Parquet files with ONNX models.",
-        subcommands = {DemoCommand.class, ScoreCommand.class, RunCommand.class, RelaunchCommand.class, StatusCommand.class, AbandonCommand.class,
+        subcommands = {DemoCommand.class, ScoreCommand.class, RunCommand.class, RelaunchCommand.class, StatusCommand.class, AbandonCommand.class, GcCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.FAILED)
 public final class Nightshift implements Runnable {

@@ -22,6 +22,11 @@ final class RunExecution {
     }
 
     static int execute(Function<Runs, RunOutcome> launch, PrintStream out) {
+        return executeInContext(context -> launch.apply(context.getBean(Runs.class)), out);
+    }
+
+    /** As {@link #execute}, for a command that needs more of the application than {@link Runs} (the demo: the home). */
+    static int executeInContext(Function<ConfigurableApplicationContext, RunOutcome> launch, PrintStream out) {
         SignalHandler previousTerm = null;
         SignalHandler previousInt = null;
         SignalHandler previousHup = null;
@@ -55,7 +60,7 @@ final class RunExecution {
             previousHup = Signal.handle(new Signal("HUP"), stop);
             RunOutcome outcome;
             try {
-                outcome = launch.apply(runs);
+                outcome = launch.apply(context);
             } finally {
                 ended.set(true);
             }

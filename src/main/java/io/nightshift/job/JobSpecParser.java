@@ -3,12 +3,14 @@ package io.nightshift.job;
 import io.nightshift.scoring.ScoringSettings;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -16,13 +18,22 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads {@code jobs/*.yaml}. Keys are the long option names of {@code nightshift score}; an unknown key is an error
- * (a typo must not silently fall back to a default). Every message names the file and the key.
+ * (a typo must not silently fall back to a default) that suggests the key meant. Every message names the file and the
+ * key.
+ *
+ * <p>Relative paths ({@code model}, {@code input}, {@code output}, {@code rejects}) are relative to the spec file's
+ * directory, as in Kubernetes and Compose files, so a spec means the same whichever directory it is run from (and
+ * whichever directory a scheduler starts it in). Locations with a scheme ({@code s3://}, {@code file:}) and absolute
+ * paths are kept as written; a glob stays a glob ({@code data/*.parquet} matches in the spec's {@code data/}); a
+ * leading {@code ~/} is the user's home directory.
  */
 public final class JobSpecParser {
 
     private static final Set<String> KEYS = Set.of("name", "description", "model", "input", "output", "rejects", "id-column",
             "features", "feature-prefix", "passthrough", "batch-size", "commit-interval", "threads", "max-reject-fraction",
             "overwrite", "device", "schedule");
+    /** {@code s3:}, {@code file:}, {@code https:}: two letters or more, so a Windows drive letter is not a scheme. */
+    private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "max-attempts");
 
     private JobSpecParser() {
@@ -37,10 +48,19 @@ public final class JobSpecParser {
         } catch (IOException e) {
             throw new JobSpecException("Cannot read job spec " + file + ": " + e.getMessage());
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), file.toAbsolutePath().getParent());
     }
 
+    /** A spec's text, its locations kept as written (for a spec that is not a file; {@link #read} resolves them). */
     public static JobSpec parse(String text, String source) {
+        return parse(text, source, null);
+    }
+
+    /**
+     * A spec's text; relative locations resolve against {@code directory} (the spec file's), or are kept as written
+     * when it is null.
+     */
+    public static JobSpec parse(String text, String source, Path directory) {
         Object document;
         try {
             document = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
@@ -52,17 +72,16 @@ public final class JobSpecParser {
         }
         for (Object key : root.keySet()) {
             if (!KEYS.contains(String.valueOf(key))) {
-                throw new JobSpecException("Cannot read job spec " + source + ": unknown setting '" + key + "'; allowed: "
-                        + KEYS.stream().sorted().toList());
+                throw unknownSetting(source, "", String.valueOf(key), KEYS);
             }
         }
         String name = string(root, "name", source, true);
         try {
             ScoringSettings settings = new ScoringSettings(
-                    string(root, "model", source, true),
-                    string(root, "input", source, true),
-                    string(root, "output", source, true),
-                    string(root, "rejects", source, false),
+                    location(string(root, "model", source, true), directory),
+                    location(string(root, "input", source, true), directory),
+                    location(string(root, "output", source, true), directory),
+                    location(string(root, "rejects", source, false), directory),
                     orDefault(string(root, "id-column", source, false), "id"),
                     list(root, "features", source),
                     string(root, "feature-prefix", source, false),
@@ -79,6 +98,36 @@ public final class JobSpecParser {
         }
     }
 
+    /** {@code unknown setting 'comit-interval'; did you mean 'commit-interval'? Settings: [...]}, like the CLI's own. */
+    private static JobSpecException unknownSetting(String source, String prefix, String key, Set<String> known) {
+        String suggestion = DidYouMean.closest(key, known).map(name -> "; did you mean '" + prefix + name + "'?").orElse(".");
+        return new JobSpecException("Cannot read job spec " + source + ": unknown setting '" + prefix + key + "'" + suggestion
+                + " Settings" + (prefix.isEmpty() ? "" : " of " + prefix.substring(0, prefix.length() - 1)) + ": "
+                + known.stream().sorted().toList());
+    }
+
+    /**
+     * A location as the spec means it: relative to {@code directory} when it is a relative path, else as written. The
+     * result is what every later message shows, so an error names the path that was actually looked at.
+     */
+    static String location(String value, Path directory) {
+        if (value == null || directory == null || SCHEME.matcher(value).matches()) {
+            return value;
+        }
+        String path = value;
+        if (path.equals("~") || path.startsWith("~/")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        Path resolved;
+        try {
+            resolved = directory.resolve(path).normalize();
+        } catch (InvalidPathException e) {
+            return value;
+        }
+        // A trailing slash ("data/in/") says "a directory" to a reader of the spec; keep it.
+        return resolved + (path.endsWith("/") && !resolved.toString().endsWith("/") ? "/" : "");
+    }
+
     private static JobSpec.Schedule schedule(Object value, String source) {
         if (value == null) {
             return null;
@@ -88,8 +137,7 @@ public final class JobSpecParser {
         }
         for (Object key : map.keySet()) {
             if (!SCHEDULE_KEYS.contains(String.valueOf(key))) {
-                throw new JobSpecException("Cannot read job spec " + source + ": unknown setting 'schedule." + key + "'; allowed: "
-                        + SCHEDULE_KEYS.stream().sorted().toList());
+                throw unknownSetting(source, "schedule.", String.valueOf(key), SCHEDULE_KEYS);
             }
         }
         // Settings inside the block are named with it ("schedule.cron"), so the message points at the right line.

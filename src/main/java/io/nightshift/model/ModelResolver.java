@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -112,7 +114,20 @@ public final class ModelResolver {
             cacheFile(directory, directory.resolve(SPEC_FILE), specBytes);
         }
         cacheFile(directory, file, onnx);
+        markUsed(directory);
         return file;
+    }
+
+    /**
+     * Sets the cache directory's modification time to now each time a command resolves the model: {@code nightshift gc}
+     * measures a cached model's last use by it, and must not take a model that is in use but was cached long ago.
+     */
+    private static void markUsed(Path directory) {
+        try {
+            Files.setLastModifiedTime(directory, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // A read-only cache still serves the model; gc then falls back to the runs that pinned it.
+        }
     }
 
     private static void cacheFile(Path directory, Path file, byte[] content) throws IOException {

@@ -342,7 +342,7 @@ class BadInputIntegrationTests {
 
         // then
         assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
-        assertThat(result.err()).contains("Cannot read job spec " + spec).contains("unknown setting 'ouput'").contains("output");
+        assertThat(result.err()).contains("Cannot read job spec " + spec).contains("unknown setting 'ouput'; did you mean 'output'?");
         assertNothingVisibleAndNoPartWritten();
     }
 

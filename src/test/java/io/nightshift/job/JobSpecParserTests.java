@@ -3,6 +3,7 @@ package io.nightshift.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nightshift.NightshiftProperties;
 import io.nightshift.scoring.ScoringSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -265,6 +266,97 @@ class JobSpecParserTests {
                 .isInstanceOf(JobSpecException.class)
                 .hasMessageContaining(SOURCE)
                 .hasMessageContaining("features lists 'tenure' twice");
+    }
+
+    @Test
+    void aTypoInAKeyGetsTheKeyMeant() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "comit-interval: 50000\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("Cannot read job spec " + SOURCE + ": unknown setting 'comit-interval'; "
+                        + "did you mean 'commit-interval'?")
+                .hasMessageContaining("Settings: [batch-size, commit-interval");
+    }
+
+    @Test
+    void aTypoInAScheduleKeyGetsTheKeyMeantWithItsBlock() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "schedule:\n  cron: x\n  timezon: UTC\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("unknown setting 'schedule.timezon'; did you mean 'schedule.timezone'?")
+                .hasMessageContaining("Settings of schedule: [cron, max-attempts, timezone]");
+    }
+
+    @Test
+    void anUnknownKeyFarFromEveryKeyListsTheSettings() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "colour: blue\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("unknown setting 'colour'. Settings: [")
+                .hasMessageNotContaining("did you mean");
+    }
+
+    @Test
+    void relativePathsAreRelativeToTheSpecFilesDirectory() throws IOException {
+        // given: a spec in a directory of its own, read through a path relative to the working directory
+        Path specs = Files.createDirectories(directory.resolve("specs"));
+        Path file = Files.writeString(specs.resolve("churn.yaml"), """
+                name: churn
+                model: ../models/churn
+                input: data/*.parquet
+                output: out/scores/
+                rejects: ./out/rejects
+                """);
+
+        // when
+        JobSpec spec = JobSpecParser.read(file);
+
+        // then
+        ScoringSettings settings = spec.scoring();
+        assertThat(settings.model()).isEqualTo(directory.resolve("models/churn").toString());
+        assertThat(settings.input()).as("a glob stays a glob, in the spec's directory").isEqualTo(specs + "/data/*.parquet");
+        assertThat(settings.output()).as("a trailing slash is kept").isEqualTo(specs + "/out/scores/");
+        assertThat(settings.rejects()).isEqualTo(specs + "/out/rejects");
+    }
+
+    @Test
+    void locationsWithASchemeAbsolutePathsAndTheHomeDirectoryAreKeptAsMeant() throws IOException {
+        // given
+        Path file = Files.writeString(directory.resolve("churn.yaml"), """
+                name: churn
+                model: s3://models/churn/3/
+                input: file:///data/in/*.parquet
+                output: /srv/scores
+                rejects: ~/rejects
+                """);
+
+        // when
+        ScoringSettings settings = JobSpecParser.read(file).scoring();
+
+        // then
+        assertThat(settings.model()).isEqualTo("s3://models/churn/3/");
+        assertThat(settings.input()).isEqualTo("file:///data/in/*.parquet");
+        assertThat(settings.output()).isEqualTo("/srv/scores");
+        assertThat(settings.rejects()).isEqualTo(System.getProperty("user.home") + "/rejects");
+    }
+
+    @Test
+    void theDemoSpecScoresTheDemoOfTheDefaultHome() {
+        // when: read as `./nightshift run jobs/demo.yaml` reads it
+        JobSpec spec = JobSpecParser.read(Path.of("jobs", "demo.yaml"));
+
+        // then: where `./nightshift demo` puts its data and model in the default home
+        Path demo = NightshiftProperties.defaultHome().resolve("demo");
+        assertThat(spec.scoring().model()).isEqualTo(demo.resolve("model").toString());
+        assertThat(spec.scoring().input()).isEqualTo(demo.resolve("input") + "/*.parquet");
+        assertThat(spec.scoring().output()).isEqualTo(demo.resolve("scores-job").toString());
+    }
+
+    @Test
+    void theProductionExampleSpecReadsAsWritten() {
+        // when
+        JobSpec spec = JobSpecParser.read(Path.of("jobs", "churn-nightly.yaml"));
+
+        // then
+        assertThat(spec.scoring().input()).isEqualTo("s3://warehouse/customers/snapshot/*.parquet");
+        assertThat(spec.scoring().rejects()).isEqualTo("s3://ml-scores/churn/nightly-rejects");
     }
 
     private static String minimal() {
