@@ -26,6 +26,21 @@ public record Manifest(
 
     public static final int FORMAT_VERSION = 1;
 
+    /**
+     * The tag in every part name of a run: {@code r000012-1a2b3c4d}, the run id and the first 8 letters or digits of
+     * its run key. The run id alone repeats across job repositories (two homes, or a laptop and production, both have
+     * a run 1); with the key, one run's clean-up never takes another repository's run's parts.
+     */
+    public static String runTag(long runId, String runKey) {
+        String key = runKey.replaceAll("[^A-Za-z0-9]", "").toLowerCase(java.util.Locale.ROOT);
+        return "r%06d-%s".formatted(runId, key.substring(0, Math.min(8, key.length())));
+    }
+
+    /** This run's tag, see {@link #runTag(long, String)}. */
+    public String runTag() {
+        return runTag(runId, runKey);
+    }
+
     public Manifest {
         requireNonNull(runKey, "runKey is null");
         requireNonNull(jobName, "jobName is null");

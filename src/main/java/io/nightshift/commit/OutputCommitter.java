@@ -128,7 +128,7 @@ public final class OutputCommitter {
         manifest.parts().forEach(part -> listed.add(storage.resolve(outputUri, part.name())));
         manifest.rejectParts().forEach(part -> listed.add(storage.resolve(rejectsUri, part.name())));
         // Orphans of this run's crashed attempts first, so they never show beside the manifest's parts...
-        String ownPrefix = "-r%06d-".formatted(manifest.runId());
+        String ownPrefix = "-" + manifest.runTag() + "-";
         List<String> deleted = new ArrayList<>(deleteUnlisted(List.of(outputUri, rejectsUri), listed,
                 name -> name.contains(ownPrefix) && !keep.test(name)));
         Long replacedRun = null;

@@ -79,8 +79,8 @@ public final class RunCommit {
         }
         int orphans;
         try {
-            String ownPrefix = PartNames.partPrefix(runId);
-            String ownRejectsPrefix = PartNames.rejectsPrefix(runId);
+            String ownPrefix = PartNames.partPrefix(runId, plan.runKey());
+            String ownRejectsPrefix = PartNames.rejectsPrefix(runId, plan.runKey());
             OutputCommitter.CommitResult result = committer.commit(plan.outputUri(), plan.rejectsUri(),
                     manifest(plan, runId, jobName, parts, rejectParts, scored, rejected, reasons), plan.settings().overwrite(),
                     name -> (name.startsWith(ownPrefix) || name.startsWith(ownRejectsPrefix)) && PartNames.epochOf(name) > epoch);
@@ -102,8 +102,8 @@ public final class RunCommit {
      */
     public List<String> discard(ScoringPlan plan, long runId) {
         try {
-            List<String> deleted = new ArrayList<>(committer.deleteParts(plan.outputUri(), PartNames.partPrefix(runId)));
-            deleted.addAll(committer.deleteParts(plan.rejectsUri(), PartNames.rejectsPrefix(runId)));
+            List<String> deleted = new ArrayList<>(committer.deleteParts(plan.outputUri(), PartNames.partPrefix(runId, plan.runKey())));
+            deleted.addAll(committer.deleteParts(plan.rejectsUri(), PartNames.rejectsPrefix(runId, plan.runKey())));
             deleted.addAll(committer.removeAbandonedTemporaries(plan.outputUri()));
             committer.releaseClaim(plan.outputUri(), plan.runKey());
             // An abandoned --overwrite run withdrew _SUCCESS of the result it meant to replace; that result stands.

@@ -96,8 +96,8 @@ public final class ScoringPlanner {
      * read the input.
      */
     private void checkNoOverlap(ScoringSettings settings, String output, String rejects, List<StorageFile> inputs) {
-        String samplePart = storage.resolve(output, "part-r000001-p00000-c000000-e001-a000001.parquet");
-        String sampleReject = storage.resolve(rejects, "rejects-r000001-p00000-c000000-e001-a000001.parquet");
+        String samplePart = storage.resolve(output, "part-r000001-00000000-p00000-c000000-e001-a000001.parquet");
+        String sampleReject = storage.resolve(rejects, "rejects-r000001-00000000-p00000-c000000-e001-a000001.parquet");
         for (String sample : List.of(samplePart, sampleReject)) {
             if (storage.wouldList(settings.input(), sample)) {
                 throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot score " + settings.input() + " into "

@@ -80,7 +80,7 @@ public final class ScoringSteps {
 
     public PartWriter writer(ScoringPlan plan, int partition, StepExecution stepExecution) {
         long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
-        return new PartWriter(WRITER_NAME, storage, plan, partition, new PartNames(runId, fence.epoch(runId), stepExecution.getId()),
+        return new PartWriter(WRITER_NAME, storage, plan, partition, new PartNames(runId, plan.runKey(), fence.epoch(runId), stepExecution.getId()),
                 writerOptions, progress(plan), fence);
     }
 }

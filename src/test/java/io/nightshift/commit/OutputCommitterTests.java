@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutputCommitterTests {
 
-    private static final String PART_1 = "part-r000012-p00000-c000000-e001-a000001.parquet";
-    private static final String PART_2 = "part-r000012-p00001-c000000-e001-a000002.parquet";
-    private static final String REJECTS_1 = "rejects-r000012-p00000-c000000-e001-a000001.parquet";
+    private static final String PART_1 = "part-r000012-runkey12-p00000-c000000-e001-a000001.parquet";
+    private static final String PART_2 = "part-r000012-runkey12-p00001-c000000-e001-a000002.parquet";
+    private static final String REJECTS_1 = "rejects-r000012-runkey12-p00000-c000000-e001-a000001.parquet";
 
     @TempDir
     Path directory;
@@ -74,6 +74,24 @@ class OutputCommitterTests {
         // then
         assertThat(leftover).doesNotExist();
         assertThat(output.resolve(OutputCommitter.SUCCESS)).exists();
+    }
+
+    @Test
+    void aRunWithTheSameIdFromAnotherJobRepositoryKeepsItsCommittedPartsWhenOurCommitIsRefused() throws IOException {
+        // given: a laptop's run 12 committed here, and its parts
+        Path theirs = output.resolve("part-r000012-laptop12-p00000-c000000-e001-a000001.parquet");
+        Files.writeString(theirs, "the laptop's run 12");
+        Manifest laptop = new Manifest(Manifest.FORMAT_VERSION, 12, "laptop-12", "churn-nightly", "2026-05-01T02:00:00Z",
+                Map.of(), List.of(), List.of(new Manifest.Part(theirs.getFileName().toString(), 1, 1, "00000000")), List.of(), 1, 1, 0, Map.of());
+        committer.commit(outputUri, rejectsUri, laptop, true, name -> false);
+
+        // when: production's run 12 commits into the same location without --overwrite
+        assertThatThrownBy(() -> commit(manifest(12, "run-key-12", "churn-nightly"), false))
+                .isInstanceOf(CommitConflictException.class);
+
+        // then: the refused commit deleted only its own orphans, never the committed result's parts
+        assertThat(theirs).exists();
+        assertThat(committer.committed(outputUri)).contains(laptop);
     }
 
     @Test
@@ -130,9 +148,9 @@ class OutputCommitterTests {
     @Test
     void aCommitLeavesExactlyTheListedPartsTheManifestSuccessAndRejects() throws IOException {
         // given: an orphan of this run, a part of a killed earlier run, and a file that is not a part
-        Files.writeString(output.resolve("part-r000012-p00000-c000001-e001-a000001.parquet"), "orphan");
-        Files.writeString(output.resolve("part-r000011-p00000-c000000-e001-a000003.parquet"), "a killed run's part");
-        Files.writeString(output.resolve("_rejects").resolve("rejects-r000012-p00001-c000000-e001-a000001.parquet"), "orphan");
+        Files.writeString(output.resolve("part-r000012-runkey12-p00000-c000001-e001-a000001.parquet"), "orphan");
+        Files.writeString(output.resolve("part-r000011-runkey11-p00000-c000000-e001-a000003.parquet"), "a killed run's part");
+        Files.writeString(output.resolve("_rejects").resolve("rejects-r000012-runkey12-p00001-c000000-e001-a000001.parquet"), "orphan");
         Files.writeString(output.resolve("notes.txt"), "not a part");
 
         // when
@@ -150,9 +168,9 @@ class OutputCommitterTests {
         Path shared = Files.createDirectories(directory.resolve("shared-rejects"));
         String sharedUri = storage.normalize(shared.toString());
         Files.writeString(shared.resolve(REJECTS_1), "rejects 1");
-        String othersRejects = "rejects-r000007-p00000-c000000-e001-a000002.parquet";
+        String othersRejects = "rejects-r000007-runkey7-p00000-c000000-e001-a000002.parquet";
         Files.writeString(shared.resolve(othersRejects), "another output's committed rejects");
-        String orphan = "rejects-r000012-p00001-c000000-e001-a000001.parquet";
+        String orphan = "rejects-r000012-runkey12-p00001-c000000-e001-a000001.parquet";
         Files.writeString(shared.resolve(orphan), "orphan");
 
         // when
@@ -167,7 +185,7 @@ class OutputCommitterTests {
     @Test
     void partsOfANewerLeaseHolderAreKeptByTheCommit() throws IOException {
         // given
-        String newer = "part-r000012-p00000-c000001-e002-a000009.parquet";
+        String newer = "part-r000012-runkey12-p00000-c000001-e002-a000009.parquet";
         Files.writeString(output.resolve(newer), "written by the holder that took over");
 
         // when
@@ -181,7 +199,7 @@ class OutputCommitterTests {
     void anOverwriteSwapsTheManifestInOneStepAndOnlyThenDeletesTheOldParts() throws IOException {
         // given: run 12's committed result, and run 13's parts written beside it
         commit(manifest(12, "run-key-12", "churn-nightly"), false);
-        String newPart = "part-r000013-p00000-c000000-e001-a000007.parquet";
+        String newPart = "part-r000013-runkey13-p00000-c000000-e001-a000007.parquet";
         Files.writeString(output.resolve(newPart), "new part");
         storage.forget();
         Manifest replacement = new Manifest(Manifest.FORMAT_VERSION, 13, "run-key-13", "churn-nightly", "2026-05-02T02:00:00Z",

@@ -147,8 +147,8 @@ class PartWriterTests {
         List<Manifest.Part> parts = PartWriter.committed(NAME, restoredContext).parts();
         assertThat(parts).hasSize(3).startsWith(before.toArray(Manifest.Part[]::new));
         assertThat(parts).extracting(Manifest.Part::name).doesNotHaveDuplicates()
-                .containsExactly(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 0), new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 1),
-                        new PartNames(RUN_ID, EPOCH, 2).part(PARTITION, 2));
+                .containsExactly(new PartNames(RUN_ID, plan.runKey(), EPOCH, 1).part(PARTITION, 0), new PartNames(RUN_ID, plan.runKey(), EPOCH, 1).part(PARTITION, 1),
+                        new PartNames(RUN_ID, plan.runKey(), EPOCH, 2).part(PARTITION, 2));
         assertThat(restoredContext.getInt(NAME + "." + PartWriter.SEQUENCE_KEY)).isEqualTo(3);
         List<Long> ids = new ArrayList<>();
         for (Manifest.Part part : parts) {
@@ -166,8 +166,8 @@ class PartWriterTests {
         crashed.write(Chunk.of(batch(0, 20, 0)));
         crashed.update(executionContext);
         crashed.write(Chunk.of(batch(20, 20, 2)));
-        Path orphan = outputFile(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 1));
-        Path orphanRejects = rejectsFile(new PartNames(RUN_ID, EPOCH, 1).rejects(PARTITION, 1));
+        Path orphan = outputFile(new PartNames(RUN_ID, plan.runKey(), EPOCH, 1).part(PARTITION, 1));
+        Path orphanRejects = rejectsFile(new PartNames(RUN_ID, plan.runKey(), EPOCH, 1).rejects(PARTITION, 1));
         byte[] orphanBytes = Files.readAllBytes(orphan);
 
         // when
@@ -181,9 +181,9 @@ class PartWriterTests {
         // then
         PartWriter.CommittedPartition committed = PartWriter.committed(NAME, restoredContext);
         assertThat(committed.parts()).extracting(Manifest.Part::name)
-                .containsExactly(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 0), new PartNames(RUN_ID, EPOCH, 2).part(PARTITION, 1));
+                .containsExactly(new PartNames(RUN_ID, plan.runKey(), EPOCH, 1).part(PARTITION, 0), new PartNames(RUN_ID, plan.runKey(), EPOCH, 2).part(PARTITION, 1));
         assertThat(committed.rejectParts()).extracting(Manifest.Part::name)
-                .containsExactly(new PartNames(RUN_ID, EPOCH, 2).rejects(PARTITION, 1));
+                .containsExactly(new PartNames(RUN_ID, plan.runKey(), EPOCH, 2).rejects(PARTITION, 1));
         assertThat(Files.readAllBytes(orphan)).isEqualTo(orphanBytes);
         assertThat(orphanRejects).exists();
         assertThat(committed.rowsScored()).isEqualTo(20 + 18);
@@ -270,7 +270,7 @@ class PartWriterTests {
 
         // then
         Manifest.Part rejectPart = PartWriter.committed(NAME, executionContext).rejectParts().getFirst();
-        assertThat(rejectPart.name()).isEqualTo(new PartNames(RUN_ID, EPOCH, 1).rejects(PARTITION, 0));
+        assertThat(rejectPart.name()).isEqualTo(new PartNames(RUN_ID, plan.runKey(), EPOCH, 1).rejects(PARTITION, 0));
         assertThat(rejectPart.rows()).isEqualTo(3);
         assertThat(readRejects(rejectPart)).containsExactly(
                 "0|" + inputUri + "|100|NULL_FEATURE|message 0",
@@ -294,13 +294,13 @@ class PartWriterTests {
         PartWriter.CommittedPartition committed = PartWriter.committed(NAME, executionContext);
         assertThat(committed.parts()).isEmpty();
         assertThat(committed.rejectParts()).extracting(Manifest.Part::rows).containsExactly(4L);
-        assertThat(outputFile(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 0))).doesNotExist();
+        assertThat(outputFile(new PartNames(RUN_ID, plan.runKey(), EPOCH, 1).part(PARTITION, 0))).doesNotExist();
     }
 
     @Test
     void checkpointKeysArePrefixedWithTheWritersName() throws IOException {
         // given
-        PartWriter writer = new PartWriter("left-writer", storage, plan, PARTITION, new PartNames(RUN_ID, EPOCH, 1),
+        PartWriter writer = new PartWriter("left-writer", storage, plan, PARTITION, new PartNames(RUN_ID, plan.runKey(), EPOCH, 1),
                 WriterOptions.defaults(), new RunProgress(plan.totalRows()), fence);
         ExecutionContext executionContext = new ExecutionContext();
         writer.open(executionContext);
@@ -329,14 +329,14 @@ class PartWriterTests {
         // when / then
         assertThatThrownBy(() -> zombie.write(Chunk.of(batch(20, 20, 2))))
                 .isInstanceOf(RunFence.RunTakenOverException.class);
-        assertThat(outputFile(new PartNames(RUN_ID, EPOCH, 1).part(PARTITION, 1))).doesNotExist();
-        assertThat(rejectsFile(new PartNames(RUN_ID, EPOCH, 1).rejects(PARTITION, 1))).doesNotExist();
+        assertThat(outputFile(new PartNames(RUN_ID, plan.runKey(), EPOCH, 1).part(PARTITION, 1))).doesNotExist();
+        assertThat(rejectsFile(new PartNames(RUN_ID, plan.runKey(), EPOCH, 1).rejects(PARTITION, 1))).doesNotExist();
         zombie.update(executionContext);
         assertThat(PartWriter.committed(NAME, executionContext).parts()).hasSize(1);
     }
 
     private PartWriter writer(long attempt, RunProgress progress) {
-        return new PartWriter(NAME, storage, plan, PARTITION, new PartNames(RUN_ID, EPOCH, attempt), WriterOptions.defaults(), progress,
+        return new PartWriter(NAME, storage, plan, PARTITION, new PartNames(RUN_ID, plan.runKey(), EPOCH, attempt), WriterOptions.defaults(), progress,
                 fence);
     }
 
