@@ -8,7 +8,10 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Starts the Spring application for a command: no web server, no banner, Spring's own shutdown hook off (ours waits for the run). */
+/**
+ * Starts the Spring application for a command: no web server, no banner, Spring's own shutdown hook off (ours waits
+ * for the run), the console log as {@link ConsoleLog} says.
+ */
 final class ApplicationContexts {
 
     private ApplicationContexts() {
@@ -16,11 +19,14 @@ final class ApplicationContexts {
 
     static ConfigurableApplicationContext start(List<String> springArguments) {
         List<String> arguments = new ArrayList<>(springArguments);
-        return new SpringApplicationBuilder(NightshiftApplication.class)
+        arguments.addAll(ConsoleLog.springArguments());
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(NightshiftApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
                 .registerShutdownHook(false)
                 .run(arguments.toArray(String[]::new));
+        ConsoleLog.install();
+        return context;
     }
 }
