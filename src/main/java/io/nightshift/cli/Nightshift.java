@@ -37,6 +37,7 @@ public final class Nightshift implements Callable<Integer> {
     public static int execute(String... args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         ConsoleLog.verbose(false);
+        RunLog.forgetLastFile();
         return commandLine().execute(args);
     }
 

@@ -66,6 +66,11 @@ final class RunLog implements AutoCloseable {
         return lastFile;
     }
 
+    /** A new command in the same process (tests) has no run yet. */
+    static void forgetLastFile() {
+        lastFile = null;
+    }
+
     @Override
     public void close() {
         if (appender.getContext() instanceof LoggerContext context) {

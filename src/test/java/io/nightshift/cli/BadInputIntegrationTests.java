@@ -410,7 +410,7 @@ class BadInputIntegrationTests {
 
         // then
         assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
-        assertThat(result.err()).contains("Unknown option: '--bogus-option'").contains("Usage:");
+        assertThat(result.err()).contains("Unknown option: '--bogus-option'").contains("Try 'nightshift score --help'");
         assertThat(output).doesNotExist();
     }
 
