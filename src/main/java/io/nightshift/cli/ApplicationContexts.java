@@ -6,6 +6,8 @@ import java.util.List;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -20,12 +22,23 @@ final class ApplicationContexts {
     static ConfigurableApplicationContext start(List<String> springArguments) {
         List<String> arguments = new ArrayList<>(springArguments);
         arguments.addAll(ConsoleLog.springArguments());
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(NightshiftApplication.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .registerShutdownHook(false)
-                .run(arguments.toArray(String[]::new));
+        String[] datasourceUrl = new String[1];
+        ConfigurableApplicationContext context;
+        try {
+            context = new SpringApplicationBuilder(NightshiftApplication.class)
+                    .web(WebApplicationType.NONE)
+                    .bannerMode(Banner.Mode.OFF)
+                    .logStartupInfo(false)
+                    .registerShutdownHook(false)
+                    .listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event ->
+                            datasourceUrl[0] = event.getEnvironment().getProperty("spring.datasource.url"))
+                    .run(arguments.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            // The embedded database (no URL set) reports its own problems; a URL of the user's gets one line naming it.
+            JobRepositoryUnavailableException database = datasourceUrl[0] == null || datasourceUrl[0].isBlank() ? null
+                    : JobRepositoryUnavailableException.of(datasourceUrl[0], e);
+            throw database != null ? database : e;
+        }
         ConsoleLog.install();
         return context;
     }

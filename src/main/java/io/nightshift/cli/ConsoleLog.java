@@ -36,9 +36,10 @@ final class ConsoleLog {
         return verbose;
     }
 
-    /** The Spring arguments that give the console its traces back under --verbose. */
+    /** The Spring arguments that give the console its traces, and Spring's report of a failed start-up, under --verbose. */
     static List<String> springArguments() {
-        return verbose ? List.of("--logging.exception-conversion-word=%wEx") : List.of();
+        return verbose ? List.of("--logging.exception-conversion-word=%wEx", "--logging.level.org.springframework.boot.SpringApplication=ERROR")
+                : List.of();
     }
 
     /** Called once the application (and so its logging) has started. */
