@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "abandon", mixinStandardHelpOptions = true,
-        description = {"Give a failed, stopped or dead run up for good: mark it ABANDONED (it can never be relaunched),",
-                "delete its part files and rejects, and release its output location for a new run.",
-                "A committed run, or one whose process is still alive, is refused."})
+        description = {"Give a failed, stopped or dead run up for good and free its output.",
+                "Marks it ABANDONED (it can never be relaunched), deletes its part files and rejects, and releases its "
+                        + "output location for a new run. A committed run, or one whose process is still alive, is refused."})
 final class AbandonCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RUN_ID", description = "The run to abandon (see `nightshift status`).")

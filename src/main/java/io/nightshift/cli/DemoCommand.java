@@ -21,13 +21,14 @@ import picocli.CommandLine.Option;
         description = {"Generate a churn data set, train an ONNX model on it and score it (in <home>/demo).",
                 "240,000 rows in 4 files with a few bad rows, and a logistic regression exported as ONNX, under",
                 "--directory; scored on the embedded default, the run recorded in the home (~/.nightshift, or",
-                "NIGHTSHIFT_HOME). Safe to run again: it replaces its own output."})
+                "NIGHTSHIFT_HOME). Safe to run again: it replaces its own output."},
+        exitCodeListHeading = ExitCodes.HEADING, footerHeading = ExitCodes.FOOTER_HEADING, exitCodeList = {ExitCodes.SUCCESS_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE})
 final class DemoCommand implements Callable<Integer> {
 
     /** The job spec that scores the demo's data again, with the default home's paths ({@code ~/.nightshift/demo}). */
     private static final Path DEMO_SPEC = Path.of("jobs", "demo.yaml");
 
-    @Option(names = "--directory", paramLabel = "DIR", description = "Where the demo puts its data, model and scores (default: <home>/demo).")
+    @Option(names = "--directory", paramLabel = "PATH", description = "Where the demo puts its data, model and scores (default: <home>/demo).")
     Path directory;
 
     private DemoSetup.Demo prepare(Path where) {

@@ -6,18 +6,23 @@ import picocli.CommandLine;
 /**
  * Turns exceptions into one clear line on stderr and an exit code from the error's disposition
  * ({@link NightshiftException.Disposition}): 2 for problems a user fixes in the command, job spec or configuration,
- * 1 for a failed run and everything else. Stack traces only with NIGHTSHIFT_DEBUG=1.
+ * 1 for a failed run and everything else. Stack traces only with --verbose (or NIGHTSHIFT_DEBUG=1); otherwise a
+ * failure after the run got its log file names the file, which has the trace.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception exception, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         Throwable cause = unwrap(exception);
-        commandLine.getErr().println("nightshift: " + cause.getMessage());
-        if (System.getenv("NIGHTSHIFT_DEBUG") != null) {
+        int exitCode = exitCode(cause);
+        // A failure that is not the user's to fix: where its trace is, when the run it belongs to has a log file.
+        String details = exitCode != ExitCodes.USAGE && RunLog.lastFile() != null && !ConsoleLog.verbose()
+                ? " (details in " + RunLog.lastFile() + ")" : "";
+        commandLine.getErr().println("nightshift: " + cause.getMessage() + details);
+        if (ConsoleLog.verbose() || System.getenv("NIGHTSHIFT_DEBUG") != null) {
             exception.printStackTrace(commandLine.getErr());
         }
-        return exitCode(cause);
+        return exitCode;
     }
 
     /** The exit code of an error: its disposition's when it is one of ours; 2 for a bad argument; 1 otherwise. */

@@ -8,10 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a job spec (jobs/NAME.yaml) once, now, as a new run.")
+        description = "Run a job spec (jobs/NAME.yaml) once, now, as a new run.",
+        exitCodeListHeading = ExitCodes.HEADING, footerHeading = ExitCodes.FOOTER_HEADING, exitCodeList = {ExitCodes.SUCCESS_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE})
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "JOB_SPEC", description = "A job spec file, e.g. jobs/demo.yaml.")
+    @Parameters(paramLabel = "PATH", description = "A job spec file, e.g. jobs/demo.yaml.")
     Path spec;
 
     @Override

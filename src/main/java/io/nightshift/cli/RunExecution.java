@@ -1,11 +1,13 @@
 package io.nightshift.cli;
 
+import io.nightshift.NightshiftProperties;
 import io.nightshift.job.RunOutcome;
 import io.nightshift.job.Runs;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -33,7 +35,8 @@ final class RunExecution {
         AtomicBoolean ended = new AtomicBoolean();
         // The handlers stay until the context is closed: a signal while it closes (models included) must not start
         // JVM shutdown, whose ONNX Runtime hook would free the environment under the sessions being closed.
-        try (ConfigurableApplicationContext context = ApplicationContexts.start(List.of())) {
+        try (ConfigurableApplicationContext context = ApplicationContexts.start(List.of());
+                RunLog runLog = RunLog.start(context.getBean(NightshiftProperties.class).home())) {
             Runs runs = context.getBean(Runs.class);
             AtomicBoolean stopping = new AtomicBoolean();
             SignalHandler stop = signal -> {
@@ -61,10 +64,14 @@ final class RunExecution {
             RunOutcome outcome;
             try {
                 outcome = launch.apply(context);
+            } catch (RuntimeException e) {
+                // The console gets one line (ErrorHandler); the run's file, if the run got that far, the whole trace.
+                LoggerFactory.getLogger(ConsoleLog.FAILURES).error("The command failed: {}", e.getMessage(), e);
+                throw e;
             } finally {
                 ended.set(true);
             }
-            RunReport.print(outcome, out);
+            RunReport.print(outcome, runLog.file(), out);
             return outcome.completed() ? ExitCodes.SUCCESS : outcome.configurationError() ? ExitCodes.USAGE : ExitCodes.FAILED;
         } finally {
             if (previousTerm != null) {

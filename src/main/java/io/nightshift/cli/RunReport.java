@@ -3,6 +3,7 @@ package io.nightshift.cli;
 import io.nightshift.job.RunOutcome;
 import io.nightshift.scoring.RunCommit;
 import java.io.PrintStream;
+import java.nio.file.Path;
 
 /** The summary printed when a run ends: what it did, how fast, and where to look. */
 final class RunReport {
@@ -10,7 +11,8 @@ final class RunReport {
     private RunReport() {
     }
 
-    static void print(RunOutcome outcome, PrintStream out) {
+    /** {@code log} is the run's log file ({@link RunLog}), or null when it has none. */
+    static void print(RunOutcome outcome, Path log, PrintStream out) {
         out.printf("run %d execution %d: %s in %.1f s%n", outcome.runId(), outcome.executionId(), outcome.status(),
                 outcome.elapsed().toMillis() / 1000.0);
         RunCommit.Summary summary = outcome.summary();
@@ -34,6 +36,9 @@ final class RunReport {
         }
         if (outcome.failure() != null) {
             out.printf("  reason        %s%n", outcome.failure());
+        }
+        if (log != null) {
+            out.printf("  log           %s%n", log);
         }
         if (outcome.configurationError()) {
             out.printf("  fix the command, job spec or model and start a new run (relaunching run %d cannot help)%n", outcome.runId());

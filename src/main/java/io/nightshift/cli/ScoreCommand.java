@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Score Parquet files with an ONNX model now, as a new run; prints the run id and a summary.")
+        description = "Score Parquet files with an ONNX model now, as a new run; prints the run id and a summary.",
+        exitCodeListHeading = ExitCodes.HEADING, footerHeading = ExitCodes.FOOTER_HEADING, exitCodeList = {ExitCodes.SUCCESS_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE})
 final class ScoreCommand implements Callable<Integer> {
 
     @Mixin

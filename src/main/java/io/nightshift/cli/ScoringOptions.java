@@ -17,22 +17,22 @@ final class ScoringOptions {
     @Option(names = "--output", required = true, paramLabel = "URI", description = "Output directory: part files, _manifest.json and _SUCCESS.")
     String output;
 
-    @Option(names = "--id-column", defaultValue = "id", paramLabel = "NAME", description = "Column identifying a row (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--id-column", defaultValue = "id", paramLabel = "COLUMN", description = "Column identifying a row (default: ${DEFAULT-VALUE}).")
     String idColumn;
 
-    @Option(names = "--features", split = ",", paramLabel = "a,b,c", description = "Feature columns in model order (default: the model's list, or every numeric non-id column).")
+    @Option(names = "--features", split = ",", paramLabel = "COLUMN", description = "Feature columns in model order (default: the model's list, or every numeric non-id column).")
     List<String> features = new ArrayList<>();
 
     @Option(names = "--feature-prefix", paramLabel = "PREFIX", description = "Use every column whose name starts with PREFIX, in file order.")
     String featurePrefix;
 
-    @Option(names = "--passthrough", split = ",", paramLabel = "a,b", description = "Input columns copied to the output unchanged.")
+    @Option(names = "--passthrough", split = ",", paramLabel = "COLUMN", description = "Input columns copied to the output unchanged.")
     List<String> passthrough = new ArrayList<>();
 
     @Option(names = "--batch-size", defaultValue = "" + ScoringSettings.DEFAULT_BATCH_SIZE, paramLabel = "N", description = "Rows per inference call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--commit-interval", defaultValue = "" + ScoringSettings.DEFAULT_COMMIT_INTERVAL, paramLabel = "ROWS", description = "Rows per checkpoint; the most a crash re-scores (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--commit-interval", defaultValue = "" + ScoringSettings.DEFAULT_COMMIT_INTERVAL, paramLabel = "N", description = "Rows per checkpoint; the most a crash re-scores (default: ${DEFAULT-VALUE}).")
     int commitInterval;
 
     @Option(names = "--threads", paramLabel = "N", description = "Partitions scored at once (default: the number of cores).")
@@ -41,13 +41,13 @@ final class ScoringOptions {
     @Option(names = "--rejects", paramLabel = "URI", description = "Where rejected rows go (default: OUTPUT/_rejects).")
     String rejects;
 
-    @Option(names = "--max-reject-fraction", defaultValue = "" + ScoringSettings.DEFAULT_MAX_REJECT_FRACTION, paramLabel = "F", description = "Fail the run when more than this share of rows is rejected (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-reject-fraction", defaultValue = "" + ScoringSettings.DEFAULT_MAX_REJECT_FRACTION, paramLabel = "FRACTION", description = "Fail the run when more than this share of rows is rejected (default: ${DEFAULT-VALUE}).")
     double maxRejectFraction;
 
     @Option(names = "--overwrite", description = "Replace a committed result at the output location.")
     boolean overwrite;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu", description = "Where inference runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE", description = "Where inference runs: cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
     ScoringSettings toSettings() {

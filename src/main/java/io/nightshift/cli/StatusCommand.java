@@ -16,7 +16,7 @@ final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "RUN_ID", description = "Show this run in detail.")
     Long runId;
 
-    @Option(names = "--limit", defaultValue = "20", description = "How many recent runs to list (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "How many recent runs to list (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Override

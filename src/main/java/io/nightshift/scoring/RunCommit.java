@@ -74,7 +74,9 @@ public final class RunCommit {
         }
         double fraction = (double) rejected / read;
         if (fraction > plan.settings().maxRejectFraction()) {
-            throw new ScoringException(ScoringException.Kind.RUN, "Run " + runId + " rejected %,d of %,d rows (%.2f%%), above max-reject-fraction %s. Reasons: %s. The rejected rows are in %s. Fix the input and start a new run, or allow more with --max-reject-fraction."
+            // A relaunch re-reads the same pinned input with the same limit, so it would fail the same way: the input or
+            // the limit must change, in a new run.
+            throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Run " + runId + " rejected %,d of %,d rows (%.2f%%), above max-reject-fraction %s. Reasons: %s. The rejected rows are in %s. Fix the input and start a new run, or allow more with --max-reject-fraction."
                     .formatted(rejected, read, 100 * fraction, plan.settings().maxRejectFraction(), reasons, plan.rejectsUri()));
         }
         int orphans;

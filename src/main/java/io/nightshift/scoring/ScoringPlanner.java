@@ -56,6 +56,7 @@ public final class ScoringPlanner {
         String rejects = rejectsUri(settings, output);
         List<StorageFile> inputs = listInputs(settings, ScoringException.Kind.CONFIGURATION);
         checkNoOverlap(settings, output, rejects, inputs);
+        checkFirstFile(settings, artifact, inputs.getFirst());
         try {
             Optional<Manifest> committed = committer.committed(output);
             if (committed.isPresent() && !settings.overwrite()) {
@@ -74,6 +75,27 @@ public final class ScoringPlanner {
                     + e.getMessage() + ". Check the location exists and this process may write there.", e);
         }
         return artifact;
+    }
+
+    /**
+     * The first input file read as the command asked: a Parquet file (not, say, a README given as --input) with the id,
+     * passthrough and feature columns the command names. A mistake here is in the command, and found before the run
+     * exists; the other files are checked against the first one while planning.
+     */
+    private void checkFirstFile(ScoringSettings settings, ModelArtifact artifact, StorageFile file) {
+        ParquetFileInfo first;
+        try {
+            first = ParquetFileInfo.read(storage, file.uri());
+        } catch (StorageUnavailableException e) {
+            throw runError("Cannot read " + file.uri() + ": " + e.getMessage() + ". The store did not answer after retries;"
+                    + " try again in a while.", e);
+        } catch (IOException e) {
+            throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot score " + file.uri() + ": "
+                    + sentence(stripPrefix(e.getMessage(), file.uri())) + " Give Parquet files as input (fix or replace this one).", e);
+        }
+        for (PlannedColumnCheck check : columnChecks(settings, features(settings, artifact, first))) {
+            checkColumn(first, check);
+        }
     }
 
     private List<StorageFile> listInputs(ScoringSettings settings, ScoringException.Kind kind) {
@@ -135,14 +157,7 @@ public final class ScoringPlanner {
         }
         ParquetFileInfo first = infos.getFirst();
         List<ModelSpec.FeatureSpec> features = features(settings, artifact, first);
-        List<PlannedColumnCheck> checks = new ArrayList<>();
-        checks.add(new PlannedColumnCheck(settings.idColumn(), "id column", false));
-        for (String passthrough : settings.passthrough()) {
-            checks.add(new PlannedColumnCheck(passthrough, "passthrough column", false));
-        }
-        for (ModelSpec.FeatureSpec feature : features) {
-            checks.add(new PlannedColumnCheck(feature.name(), "feature column", true));
-        }
+        List<PlannedColumnCheck> checks = columnChecks(settings, features);
         List<ScoringPlan.PlannedColumn> columns = new ArrayList<>();
         for (PlannedColumnCheck check : checks) {
             columns.add(checkColumn(first, check));
@@ -213,7 +228,7 @@ public final class ScoringPlanner {
         } else if (settings.featurePrefix() != null) {
             names = first.columns().stream().map(ColumnInfo::name).filter(name -> name.startsWith(settings.featurePrefix())).toList();
             if (names.isEmpty()) {
-                throw new ScoringException(ScoringException.Kind.RUN, "No column of " + first.uri() + " starts with feature prefix '"
+                throw new ScoringException(ScoringException.Kind.CONFIGURATION, "No column of " + first.uri() + " starts with feature prefix '"
                         + settings.featurePrefix() + "'; columns are " + first.columns().stream().map(ColumnInfo::name).toList());
             }
         } else {
@@ -226,23 +241,38 @@ public final class ScoringPlanner {
         return names.stream().map(ModelSpec.FeatureSpec::plain).toList();
     }
 
-    private record PlannedColumnCheck(String name, String role, boolean numeric) {
+    /** @param option what to check when the column is missing from the first file */
+    private record PlannedColumnCheck(String name, String role, boolean numeric, String option) {
+    }
+
+    private static List<PlannedColumnCheck> columnChecks(ScoringSettings settings, List<ModelSpec.FeatureSpec> features) {
+        List<PlannedColumnCheck> checks = new ArrayList<>();
+        checks.add(new PlannedColumnCheck(settings.idColumn(), "id column", false, "--id-column"));
+        for (String passthrough : settings.passthrough()) {
+            checks.add(new PlannedColumnCheck(passthrough, "passthrough column", false, "--passthrough"));
+        }
+        for (ModelSpec.FeatureSpec feature : features) {
+            checks.add(new PlannedColumnCheck(feature.name(), "feature column", true, "--features/--feature-prefix or the model's features"));
+        }
+        return checks;
     }
 
     private static ScoringPlan.PlannedColumn checkColumn(ParquetFileInfo file, PlannedColumnCheck check) {
         Optional<ColumnInfo> column = file.column(check.name());
         if (column.isEmpty()) {
-            throw runError("Cannot score " + file.uri() + ": " + check.role() + " '" + check.name() + "' is missing; columns are "
-                    + file.columns().stream().map(ColumnInfo::name).toList() + ". Check --features/--id-column or the model's features.", null);
+            throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot score " + file.uri() + ": " + check.role() + " '"
+                    + check.name() + "' is missing; columns are " + file.columns().stream().map(ColumnInfo::name).toList() + ". Check "
+                    + check.option() + ".");
         }
         ColumnInfo info = column.get();
         if (info.kind() == ColumnKind.OTHER) {
-            throw runError("Cannot score " + file.uri() + ": " + check.role() + " '" + check.name() + "' has type " + info.parquetType()
-                    + ", which Nightshift cannot read (nested, repeated or decimal).", null);
+            throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot score " + file.uri() + ": " + check.role() + " '"
+                    + check.name() + "' has type " + info.parquetType() + ", which Nightshift cannot read (nested, repeated or decimal).");
         }
         if (check.numeric() && !info.isNumeric()) {
-            throw runError("Cannot score " + file.uri() + ": feature column '" + check.name() + "' is " + info.parquetType()
-                    + "; features must be numeric (boolean, int32, int64, float or double). Convert it upstream or drop it from the features.", null);
+            throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot score " + file.uri() + ": feature column '"
+                    + check.name() + "' is " + info.parquetType() + "; features must be numeric (boolean, int32, int64, float or double). "
+                    + "Convert it upstream or drop it from the features.");
         }
         return new ScoringPlan.PlannedColumn(info.name(), info.kind().name(), info.parquetType());
     }

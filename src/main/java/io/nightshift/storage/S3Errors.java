@@ -27,8 +27,16 @@ final class S3Errors {
     private S3Errors() {
     }
 
-    /** Maps an SDK failure to an IOException naming the location and S3's reason. */
+    /**
+     * Maps an SDK failure to an IOException naming the location and S3's reason.
+     *
+     * @throws MissingCredentialsException when there are no credentials at all: no request can succeed, whichever
+     *         location, so it is no I/O failure of this one
+     */
     static IOException failure(String action, String uri, SdkException e) {
+        if (isMissingCredentials(e)) {
+            throw new MissingCredentialsException(e);
+        }
         String reason = reason(e);
         IOException mapped;
         if (e instanceof S3Exception s3 && (s3.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(s3)))) {
@@ -68,6 +76,11 @@ final class S3Errors {
 
     private static String oneLine(String text) {
         return text.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+
+    /** The default chain found no credentials (the SDK has no type for it, only this message). */
+    static boolean isMissingCredentials(SdkException e) {
+        return e instanceof SdkClientException && e.getMessage() != null && e.getMessage().startsWith("Unable to load credentials");
     }
 
     static String errorCode(AwsServiceException e) {

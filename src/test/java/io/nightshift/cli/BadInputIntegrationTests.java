@@ -125,10 +125,12 @@ class BadInputIntegrationTests {
         Result result = nightshift("score", "--model", smallModel.toString(), "--input", goodInput.toString(), "--output",
                 output.toString(), "--id-column", ScoringFixtures.ID, "--features", "f00,nope", "--threads", "2");
 
-        // then
-        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
-        assertThat(result.reason()).contains("feature column 'nope' is missing").contains("part-00000.parquet")
+        // then: found before the run exists, and no relaunch advice
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.message()).contains("feature column 'nope' is missing").contains("part-00000.parquet")
                 .contains("--features");
+        assertThat(result.out()).doesNotContain("run ");
+        assertThat(result.all()).doesNotContain("relaunch");
         assertNothingVisibleAndNoPartWritten();
     }
 
@@ -143,10 +145,88 @@ class BadInputIntegrationTests {
                 "--threads", "2");
 
         // then
-        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
-        assertThat(result.reason()).contains("feature column '" + SyntheticData.REGION_COLUMN + "'").contains("binary")
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.message()).contains("feature column '" + SyntheticData.REGION_COLUMN + "'").contains("binary")
                 .contains("features must be numeric");
+        assertThat(result.all()).doesNotContain("relaunch");
         assertNothingVisibleAndNoPartWritten();
+    }
+
+    @Test
+    void missingIdColumnIsAConfigurationErrorNamingTheOptionBeforeARunExists() {
+        // when
+        Result result = nightshift("score", "--model", model.toString(), "--input", goodInput.toString(), "--output",
+                output.toString(), "--id-column", "nope", "--feature-prefix", "f");
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("id column 'nope' is missing").contains("Check --id-column.");
+        assertThat(result.out()).doesNotContain("run ");
+        assertThat(result.all()).doesNotContain("relaunch");
+    }
+
+    @Test
+    void missingPassthroughColumnIsAConfigurationErrorNamingOnlyThatOption() {
+        // when
+        Result result = nightshift(append(scoreArguments(goodInput.toString(), output), "--passthrough", "nope"));
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("passthrough column 'nope' is missing").contains("Check --passthrough.")
+                .doesNotContain("Check --features/--id-column");
+        assertThat(result.all()).doesNotContain("relaunch");
+    }
+
+    @Test
+    void aFileThatIsNotParquetGivenAsInputIsAConfigurationErrorBeforeARunExists() throws IOException {
+        // given: a README given as --input
+        Path readme = Files.writeString(workspace.resolve("README.md"), "# Not Parquet\n");
+
+        // when
+        Result result = nightshift(scoreArguments(readme.toString(), output));
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("README.md").contains("not a Parquet file").contains("Give Parquet files as input");
+        assertThat(result.out()).doesNotContain("run ");
+        assertThat(result.all()).doesNotContain("relaunch");
+    }
+
+    @Test
+    void anUnknownUriSchemeIsAConfigurationErrorNamingTheSchemesThatWork() {
+        // when
+        Result result = nightshift(scoreArguments("gs://bucket/data/*.parquet", output));
+
+        // then
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).contains("gs://bucket/data/*.parquet").contains("file://").contains("s3://");
+        assertThat(result.all()).doesNotContain("relaunch");
+    }
+
+    @Test
+    void aCorruptDataPageFailsTheRunNamingTheFileAndItsLogKeepsTheTrace() throws IOException {
+        // given: a good footer over data pages overwritten with garbage
+        Path input = copyOfGoodInput();
+        Path corrupt = input.resolve(goodFiles.getFirst().getFileName());
+        byte[] bytes = Files.readAllBytes(corrupt);
+        for (int i = 4; i < bytes.length / 2; i++) {
+            bytes[i] = (byte) (bytes[i] * 7 + 13);
+        }
+        Files.write(corrupt, bytes);
+
+        // when
+        Result result = score(input);
+
+        // then: the summary names the file and the run's log file; the console has no stack trace, the log file has it
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.reason()).contains(corrupt.getFileName().toString()).contains("Fix or replace the file");
+        Path log = workspace.resolve("home").resolve("logs").resolve("run-" + result.runId() + ".log");
+        assertThat(result.out()).contains("  log           " + log);
+        assertThat(result.all()).doesNotContain("\tat ").doesNotContain("Exception:");
+        assertThat(Files.readString(log)).contains("Run " + result.runId() + " started").contains("\tat ");
+        // (other partitions may have written parts; nothing is committed)
+        assertThat(output.resolve("_manifest.json")).doesNotExist();
+        assertThat(output.resolve("_SUCCESS")).doesNotExist();
     }
 
     @Test
@@ -392,11 +472,12 @@ class BadInputIntegrationTests {
         // when
         Result result = nightshift(append(scoreArguments(goodInput.toString(), output), "--max-reject-fraction", "0"));
 
-        // then
-        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        // then: a relaunch would read the same rows with the same limit, so the summary does not suggest one
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
         assertThat(result.reason()).contains("rejected " + FILES * BAD_ROWS_PER_FILE + " of")
                 .contains("above max-reject-fraction").contains("Reasons:").contains("_FEATURE")
                 .contains("--max-reject-fraction");
+        assertThat(result.out()).doesNotContain("relaunch with");
         assertThat(output.resolve("_manifest.json")).doesNotExist();
         assertThat(output.resolve("_SUCCESS")).doesNotExist();
     }
@@ -410,7 +491,7 @@ class BadInputIntegrationTests {
 
         // then
         assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
-        assertThat(result.err()).contains("Unknown option: '--bogus-option'").contains("Usage:");
+        assertThat(result.err()).contains("Unknown option: '--bogus-option'").contains("Try 'nightshift score --help'");
         assertThat(output).doesNotExist();
     }
 

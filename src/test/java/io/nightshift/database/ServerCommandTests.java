@@ -2,10 +2,13 @@ package io.nightshift.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How a command starts the database server: from the executable jar through Boot's launcher, else from class files. */
 class ServerCommandTests {
@@ -31,6 +34,17 @@ class ServerCommandTests {
         assertThat(command.launch().get(1)).contains("classes").contains("h2");
         assertThat(command.launch().get(2)).isEqualTo(DatabaseServer.class.getName());
         assertThat(command.java()).endsWith(Path.of("bin", "java"));
+    }
+
+    @Test
+    void aServerFromAPlainJarKeepsAClassDataArchiveBesideIt(@TempDir Path directory) throws IOException {
+        // given: the launcher's extracted jar, and a class directory
+        Path jar = Files.createFile(directory.resolve("nightshift.jar"));
+
+        // when / then
+        assertThat(ServerCommand.sharedArchive(jar)).containsExactly("-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + directory.resolve("database-server.jsa"));
+        assertThat(ServerCommand.sharedArchive(directory)).isEmpty();
     }
 
     @Test
