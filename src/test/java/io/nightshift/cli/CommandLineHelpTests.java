@@ -50,7 +50,7 @@ class CommandLineHelpTests {
         // The command list shows each command's first description line: a whole sentence, not one cut at a line break.
         out.getBuffer().setLength(0);
         execute("--help");
-        assertThat(out.toString()).contains("demo      Generate data, train a model and score it: Nightshift end to end in\n              a minute.\n")
+        assertThat(out.toString()).contains("demo      Generate a churn data set, train an ONNX model on it and score it\n              (in <home>/demo).\n")
                 .contains("abandon   Give a failed, stopped or dead run up for good and free its output.\n");
     }
 
