@@ -39,7 +39,7 @@ public final class Bench {
     private static final Pattern ROWS_READ = Pattern.compile("rows read\\s+([0-9,]+)");
     private static final Pattern THROUGHPUT = Pattern.compile("throughput\\s+([0-9,]+) rows/s");
     /** The launcher's default heap (./nightshift, NIGHTSHIFT_HEAP). */
-    private static final List<String> LAUNCHER_HEAP = List.of("-XX:MaxRAMPercentage=25", "-XX:InitialRAMPercentage=25", "-XX:+AlwaysPreTouch");
+    private static final List<String> LAUNCHER_HEAP = List.of("-XX:MaxRAMPercentage=25");
     private static final Pattern SCORE_PHASE = Pattern.compile("phases .*\\bscore ([0-9.]+) s");
     private static final Pattern RUN_STARTED = Pattern.compile("Run (\\d+) started");
     private static final Pattern COMMITTED = Pattern.compile("progress\\s+([0-9,]+) / ([0-9,]+) rows committed");
@@ -170,8 +170,8 @@ public final class Bench {
                 // Memory is a property of the code, not of the noise: one pass is enough.
                 long halfRows = rows / BenchData.FILES * (BenchData.FILES / 2);
                 String half = label(halfRows);
-                // The heap the ./nightshift launcher gives scoring commands by default (committed and pre-touched, so RSS
-                // depends on the data, not on how far the JVM chose to grow its heap), and a 256 MB cap.
+                // The heap the ./nightshift launcher gives scoring commands by default (at most a quarter of the
+                // machine, grown as needed), and a 256 MB cap.
                 samples.add(nightshift("6/memory-" + half, 6, repetition, logistic, halfInput, List.of(), LAUNCHER_HEAP));
                 samples.add(nightshift("6/memory-" + half + "-Xmx256m", 6, repetition, logistic, halfInput, List.of(), List.of("-Xmx256m")));
                 if (largeData != null) {
