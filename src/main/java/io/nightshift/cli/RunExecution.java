@@ -1,5 +1,6 @@
 package io.nightshift.cli;
 
+import io.nightshift.job.ProgressConsole;
 import io.nightshift.job.RunOutcome;
 import io.nightshift.job.Runs;
 import java.io.PrintStream;
@@ -14,7 +15,8 @@ import sun.misc.SignalHandler;
  * Runs one execution in the foreground and handles SIGTERM/SIGINT/SIGHUP the way a spot node needs: ask the run to stop
  * after its current chunk and let it end normally, so the run is recorded STOPPED (relaunchable) and the process
  * exits 1. The signals are handled instead of starting JVM shutdown, because shutdown hooks (H2's close-on-exit,
- * Spring's context close) would pull the database from under the stopping run (spring-batch#5307).
+ * Spring's context close) would pull the database from under the stopping run (spring-batch#5307). When the execution
+ * ends, its summary goes to {@code out}: text, or with {@code json} one JSON document ({@link RunJson#outcome}).
  */
 final class RunExecution {
 
@@ -22,6 +24,10 @@ final class RunExecution {
     }
 
     static int execute(Function<Runs, RunOutcome> launch, PrintStream out) {
+        return execute(launch, out, false);
+    }
+
+    static int execute(Function<Runs, RunOutcome> launch, PrintStream out, boolean json) {
         SignalHandler previousTerm = null;
         SignalHandler previousInt = null;
         SignalHandler previousHup = null;
@@ -30,10 +36,12 @@ final class RunExecution {
         // JVM shutdown, whose ONNX Runtime hook would free the environment under the sessions being closed.
         try (ConfigurableApplicationContext context = ApplicationContexts.start(List.of())) {
             Runs runs = context.getBean(Runs.class);
+            // Notices go through the progress bar's console: a bar on screen is ended first, so they start a line.
+            ProgressConsole console = context.getBean(ProgressConsole.class);
             AtomicBoolean stopping = new AtomicBoolean();
             SignalHandler stop = signal -> {
                 if (ended.get()) {
-                    System.err.println(System.lineSeparator() + "nightshift: SIG" + signal.getName() + " received; the run has ended, exiting");
+                    console.notice("nightshift: SIG" + signal.getName() + " received; the run has ended, exiting");
                     return;
                 }
                 String relaunch = runs.runsOfThisProcess().stream().map(id -> "./nightshift relaunch " + id).findFirst()
@@ -41,12 +49,11 @@ final class RunExecution {
                 if (stopping.getAndSet(true)) {
                     // A second signal: the user will not wait for the chunk. Halt without shutdown hooks (ONNX Runtime's
                     // would free its environment under running sessions); the lease shows the owner gone at once.
-                    System.err.println(System.lineSeparator() + "nightshift: SIG" + signal.getName() + " again; stopping now "
+                    console.notice("nightshift: SIG" + signal.getName() + " again; stopping now "
                             + "without waiting for the chunk (the run stays relaunchable: " + relaunch + ")");
-                    System.err.flush();
                     Runtime.getRuntime().halt(ExitCodes.FAILED);
                 }
-                System.err.println(System.lineSeparator() + "nightshift: SIG" + signal.getName() + " received; stopping after "
+                console.notice("nightshift: SIG" + signal.getName() + " received; stopping after "
                         + "the current chunk (the run stays relaunchable: " + relaunch + "; send it again to stop now)");
                 runs.stopRunsOfThisProcess("SIG" + signal.getName());
             };
@@ -59,7 +66,12 @@ final class RunExecution {
             } finally {
                 ended.set(true);
             }
-            RunReport.print(outcome, out);
+            if (json) {
+                out.println(RunJson.outcome(outcome));
+            } else {
+                RunReport.print(outcome, out);
+            }
+            out.flush();
             return outcome.completed() ? ExitCodes.SUCCESS : outcome.configurationError() ? ExitCodes.USAGE : ExitCodes.FAILED;
         } finally {
             if (previousTerm != null) {
