@@ -105,7 +105,7 @@ public final class Runs {
         try {
             last = jobRepository.getLastJobExecution(instance);
             refuseFinished(runId, last);
-            last = recoverIfOwnerGone(runId, last, previousOwner, "relaunch");
+            last = recoverIfOwnerGone(runId, last, previousOwner, "a relaunch");
             last = failUnknown(runId, last);
             Optional<ScoringPlan> plan = plan(instance, last);
             if (plan.isPresent()) {
@@ -132,7 +132,7 @@ public final class Runs {
         if (!status.isRunning()) {
             return last;
         }
-        log.warn("Run {} execution {} was {} but its owner is gone; marking it FAILED before the {}", runId, last.getId(), status, by);
+        log.warn("Run {} execution {} was {} but its owner is gone; marking it FAILED for {}", runId, last.getId(), status, by);
         LocalDateTime lastSeen = lastSeen(last, previousOwner);
         JobExecution recovered = jobOperator.recover(last);
         // recover() ends the execution now; it ended when its process was last seen, which status shows as its end.
@@ -141,7 +141,7 @@ public final class Runs {
         // recover() marks the context in memory only; saved with the reason, the marker would be copied into the
         // relaunch's execution, and a later recover() of that execution would do nothing.
         recovered.getExecutionContext().remove(RECOVERED_MARKER);
-        RunReasons.record(jobRepository, recovered, ownerGone(status.name(), previousOwner) + "; marked FAILED by a " + by, null);
+        RunReasons.record(jobRepository, recovered, ownerGone(status.name(), previousOwner) + "; marked FAILED by " + by, null);
         return recovered;
     }
 
@@ -263,7 +263,7 @@ public final class Runs {
         try {
             last = jobRepository.getLastJobExecution(instance);
             String previous = last.getStatus().name();
-            last = recoverIfOwnerGone(runId, last, previousOwner, "abandon");
+            last = recoverIfOwnerGone(runId, last, previousOwner, "nightshift abandon");
             // abandon() only upgrades the status, and UNKNOWN ranks above ABANDONED: a run left UNKNOWN would never
             // show ABANDONED, and a relaunch would resume it with its files deleted.
             last = failUnknown(runId, last);

@@ -207,8 +207,8 @@ class StatusIntegrationTests {
 
     @Test
     void aRunningRunShowsItsLiveOwnerThenOwnerGoneOnceKilledAndItsRelaunchCountsOnlyItsOwnRows() throws Exception {
-        // given: a run in a child process, part way
-        NightshiftProcess process = new NightshiftProcess(home, Map.of()).withStderrApart();
+        // given: a run in a child process, part way, logging its progress every second
+        NightshiftProcess process = new NightshiftProcess(home, Map.of("NIGHTSHIFT_PROGRESS_INTERVAL", "1s")).withStderrApart();
         process.start(slowScoreArguments(output));
         waitForParts(process, output, 2);
         long runId = runId(process.errors());
@@ -229,6 +229,10 @@ class StatusIntegrationTests {
         assertThat(runningJson.get("ended").isNull()).isTrue();
         assertThat(runningJson.get("owner").get("alive").asBoolean()).isTrue();
         assertThat(runningJson.get("relaunchable").asBoolean()).isFalse();
+        // and its progress lines (stderr is no terminal) carry the run id like its other lines
+        waitForErrors(process, "RunListener: run " + runId + " [");
+        assertThat(process.errors()).containsPattern("INFO  \\[run " + runId + " -] RunListener: run " + runId + " \\[")
+                .doesNotContain("[run - -] RunListener: run ");
 
         // when: its process is killed
         process.kill();
@@ -413,6 +417,16 @@ class StatusIntegrationTests {
         List<String> all = new ArrayList<>(List.of(arguments));
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
+    }
+
+    /** Waits (at most 120 s) until a process with stderr apart printed {@code text} there; fails if it ends first. */
+    private static void waitForErrors(NightshiftProcess process, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!process.errors().contains(text)) {
+            assertThat(process.isAlive()).as("still running before printing %s:%n%s", text, process.errors()).isTrue();
+            assertThat(System.nanoTime() - deadline).as("waiting for %s (a hang guard, not a speed check)", text).isNegative();
+            Thread.sleep(20);
+        }
     }
 
     /** Random bytes over the middle third of a file: its data pages, not its footer. */
