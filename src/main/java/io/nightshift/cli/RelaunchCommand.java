@@ -2,6 +2,7 @@ package io.nightshift.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "relaunch", mixinStandardHelpOptions = true,
@@ -13,8 +14,11 @@ final class RelaunchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_ID", description = "The run id printed when the run started (see `nightshift status`).")
     long runId;
 
+    @Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
-        return RunExecution.execute(runs -> runs.relaunch(runId), System.out);
+        return RunExecution.execute(runs -> runs.relaunch(runId), System.out, output.json);
     }
 }

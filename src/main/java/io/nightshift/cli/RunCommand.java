@@ -5,6 +5,7 @@ import io.nightshift.job.JobSpecParser;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -15,9 +16,12 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", description = "A job spec file, e.g. jobs/demo.yaml.")
     Path spec;
 
+    @Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
         JobSpec job = JobSpecParser.read(spec);
-        return RunExecution.execute(runs -> runs.score(job.name(), job.scoring()), System.out);
+        return RunExecution.execute(runs -> runs.score(job.name(), job.scoring()), System.out, output.json);
     }
 }

@@ -1,6 +1,7 @@
 package io.nightshift.cli;
 
 import io.nightshift.NightshiftProperties;
+import io.nightshift.job.ProgressConsole;
 import io.nightshift.job.RunOutcome;
 import io.nightshift.job.Runs;
 import java.io.PrintStream;
@@ -16,7 +17,8 @@ import sun.misc.SignalHandler;
  * Runs one execution in the foreground and handles SIGTERM/SIGINT/SIGHUP the way a spot node needs: ask the run to stop
  * after its current chunk and let it end normally, so the run is recorded STOPPED (relaunchable) and the process
  * exits 1. The signals are handled instead of starting JVM shutdown, because shutdown hooks (H2's close-on-exit,
- * Spring's context close) would pull the database from under the stopping run (spring-batch#5307).
+ * Spring's context close) would pull the database from under the stopping run (spring-batch#5307). When the execution
+ * ends, its summary goes to {@code out}: text, or with {@code json} one JSON document ({@link RunJson#outcome}).
  */
 final class RunExecution {
 
@@ -24,11 +26,20 @@ final class RunExecution {
     }
 
     static int execute(Function<Runs, RunOutcome> launch, PrintStream out) {
-        return executeInContext(context -> launch.apply(context.getBean(Runs.class)), out);
+        return execute(launch, out, false);
+    }
+
+    /** As {@link #execute(Function, PrintStream)}; with {@code json}, the outcome is one JSON document on stdout. */
+    static int execute(Function<Runs, RunOutcome> launch, PrintStream out, boolean json) {
+        return executeInContext(context -> launch.apply(context.getBean(Runs.class)), out, json);
     }
 
     /** As {@link #execute}, for a command that needs more of the application than {@link Runs} (the demo: the home). */
     static int executeInContext(Function<ConfigurableApplicationContext, RunOutcome> launch, PrintStream out) {
+        return executeInContext(launch, out, false);
+    }
+
+    private static int executeInContext(Function<ConfigurableApplicationContext, RunOutcome> launch, PrintStream out, boolean json) {
         SignalHandler previousTerm = null;
         SignalHandler previousInt = null;
         SignalHandler previousHup = null;
@@ -38,10 +49,12 @@ final class RunExecution {
         try (ConfigurableApplicationContext context = ApplicationContexts.start(List.of());
                 RunLog runLog = RunLog.start(context.getBean(NightshiftProperties.class).home())) {
             Runs runs = context.getBean(Runs.class);
+            // Notices go through the progress bar's console: a bar on screen is ended first, so they start a line.
+            ProgressConsole console = context.getBean(ProgressConsole.class);
             AtomicBoolean stopping = new AtomicBoolean();
             SignalHandler stop = signal -> {
                 if (ended.get()) {
-                    System.err.println(System.lineSeparator() + "nightshift: SIG" + signal.getName() + " received; the run has ended, exiting");
+                    console.notice("nightshift: SIG" + signal.getName() + " received; the run has ended, exiting");
                     return;
                 }
                 String relaunch = runs.runsOfThisProcess().stream().map(id -> "./nightshift relaunch " + id).findFirst()
@@ -49,12 +62,11 @@ final class RunExecution {
                 if (stopping.getAndSet(true)) {
                     // A second signal: the user will not wait for the chunk. Halt without shutdown hooks (ONNX Runtime's
                     // would free its environment under running sessions); the lease shows the owner gone at once.
-                    System.err.println(System.lineSeparator() + "nightshift: SIG" + signal.getName() + " again; stopping now "
+                    console.notice("nightshift: SIG" + signal.getName() + " again; stopping now "
                             + "without waiting for the chunk (the run stays relaunchable: " + relaunch + ")");
-                    System.err.flush();
                     Runtime.getRuntime().halt(ExitCodes.FAILED);
                 }
-                System.err.println(System.lineSeparator() + "nightshift: SIG" + signal.getName() + " received; stopping after "
+                console.notice("nightshift: SIG" + signal.getName() + " received; stopping after "
                         + "the current chunk (the run stays relaunchable: " + relaunch + "; send it again to stop now)");
                 runs.stopRunsOfThisProcess("SIG" + signal.getName());
             };
@@ -71,7 +83,12 @@ final class RunExecution {
             } finally {
                 ended.set(true);
             }
-            RunReport.print(outcome, runLog.file(), out);
+            if (json) {
+                out.println(RunJson.outcome(outcome, runLog.file()));
+            } else {
+                RunReport.print(outcome, runLog.file(), out);
+            }
+            out.flush();
             return outcome.completed() ? ExitCodes.SUCCESS : outcome.configurationError() ? ExitCodes.USAGE : ExitCodes.FAILED;
         } finally {
             if (previousTerm != null) {

@@ -16,14 +16,19 @@ final class RunReport {
         out.printf("run %d execution %d: %s in %.1f s%n", outcome.runId(), outcome.executionId(), outcome.status(),
                 outcome.elapsed().toMillis() / 1000.0);
         RunCommit.Summary summary = outcome.summary();
+        if (summary == null && outcome.rowsThisExecution() > 0) {
+            out.printf("  rows          %,d this execution (scored or rejected, not committed)%n",
+                    outcome.rowsThisExecution());
+        }
         if (summary != null) {
-            double seconds = Math.max(0.001, outcome.elapsed().toMillis() / 1000.0);
             out.printf("  rows read     %,d%n", summary.rowsRead());
             out.printf("  rows scored   %,d%n", summary.rowsScored());
             out.printf("  rows rejected %,d %s%n", summary.rowsRejected(), summary.rejectReasons().isEmpty() ? "" : summary.rejectReasons());
             out.printf("  invariant     rows read = rows scored + rows rejected: %s%n",
                     summary.rowsRead() == summary.rowsScored() + summary.rowsRejected() ? "holds" : "BROKEN");
-            out.printf("  throughput    %,.0f rows/s (this execution)%n", summary.rowsRead() / seconds);
+            // The same measure as the live progress: what this execution did (a relaunch's share, not the run's).
+            out.printf("  throughput    %,.0f rows/s (%,d rows this execution / its %.1f s)%n",
+                    outcome.rowsPerSecond(), outcome.rowsThisExecution(), outcome.elapsed().toMillis() / 1000.0);
             if (!outcome.phases().isEmpty()) {
                 StringBuilder phases = new StringBuilder();
                 outcome.phases().forEach((phase, duration) -> phases.append(phases.isEmpty() ? "" : ", ")
@@ -32,7 +37,7 @@ final class RunReport {
             }
             out.printf("  parts         %d scored, %d rejects, %d orphan(s) removed%n", summary.parts(), summary.rejectParts(),
                     summary.orphansDeleted());
-            out.printf("  output        %s (read through _manifest.json)%n", outcome.output());
+            out.printf("  output        %s (read through _manifest.json)%n", Display.location(outcome.output()));
         }
         if (outcome.failure() != null) {
             out.printf("  reason        %s%n", outcome.failure());

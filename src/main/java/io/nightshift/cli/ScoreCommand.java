@@ -12,9 +12,12 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ScoringOptions options;
 
+    @Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
         var settings = options.toSettings();
-        return RunExecution.execute(runs -> runs.score("score", settings), System.out);
+        return RunExecution.execute(runs -> runs.score("score", settings), System.out, output.json);
     }
 }

@@ -1,56 +1,159 @@
 package io.nightshift.cli;
 
+import io.nightshift.NightshiftProperties;
+import io.nightshift.job.RunLeases;
 import io.nightshift.job.Runs;
+import io.nightshift.scoring.RunCommit;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
+/**
+ * {@code nightshift status}: recent runs as a table, or one run in detail (why it failed, who ran it, every
+ * execution). On stdout only what the user asked for; the state home it read goes to stderr, once.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "List recent runs, or show one run in detail.")
 final class StatusCommand implements Callable<Integer> {
 
-    private static final java.time.format.DateTimeFormatter STARTED = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    static final int DEFAULT_LIMIT = 20;
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(arity = "0..1", paramLabel = "RUN_ID", description = "Show this run in detail.")
     Long runId;
 
-    @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "How many recent runs to list (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_LIMIT,
+            description = "How many recent runs to list (default: ${DEFAULT-VALUE}; 0 lists every run, as --all does).")
     int limit;
+
+    @Option(names = "--all", description = "List every run.")
+    boolean all;
+
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() {
+        if (limit < 0) {
+            throw new ParameterException(spec.commandLine(), "--limit must be 0 (every run) or more, not " + limit);
+        }
+        PrintStream out = System.out;
         try (ConfigurableApplicationContext context = ApplicationContexts.start(List.of())) {
             Runs runs = context.getBean(Runs.class);
+            String home = context.getBean(NightshiftProperties.class).home().toAbsolutePath().normalize().toString();
             if (runId != null) {
                 Runs.RunView run = runs.describe(runId);
-                System.out.printf("run %d (%s): %s%n", run.runId(), run.jobName(), run.status());
-                System.out.printf("  executions  %d, started %s, ended %s%n", run.executions(), run.started(), run.ended());
-                System.out.printf("  progress    %,d / %,d rows committed%n", run.rowsDone(), run.totalRows());
-                System.out.printf("  model       %s%n", run.model());
-                System.out.printf("  output      %s%n", run.output());
-                if (run.summary() != null) {
-                    System.out.printf("  result      %,d read = %,d scored + %,d rejected %s%n", run.summary().rowsRead(),
-                            run.summary().rowsScored(), run.summary().rowsRejected(), run.summary().rejectReasons());
+                out.print(output.json ? RunJson.describe(run) + System.lineSeparator() : describe(run));
+            } else {
+                List<Runs.RunView> recent = runs.recent(all ? 0 : limit);
+                if (output.json) {
+                    out.println(RunJson.runs(home, recent));
+                } else if (recent.isEmpty()) {
+                    out.println("No runs yet. Try: ./nightshift demo");
+                } else {
+                    out.print(list(recent));
                 }
-                if (run.failure() != null) {
-                    System.out.printf("  reason      %s%n", run.failure());
-                }
-                return ExitCodes.SUCCESS;
             }
-            List<Runs.RunView> recent = runs.recent(limit);
-            if (recent.isEmpty()) {
-                System.out.println("No runs yet. Try: ./nightshift demo");
-                return ExitCodes.SUCCESS;
-            }
-            System.out.printf("%-6s %-20s %-28s %-19s %15s  %s%n", "RUN", "JOB", "STATUS", "STARTED", "ROWS", "OUTPUT");
-            for (Runs.RunView run : recent) {
-                System.out.printf("%-6d %-20s %-28s %-19s %15s  %s%n", run.runId(), run.jobName(), run.status(),
-                        run.started() == null ? "-" : run.started().format(STARTED),
-                        "%,d/%,d".formatted(run.rowsDone(), run.totalRows()), run.output() == null ? "-" : run.output());
-            }
+            out.flush();
+            System.err.println("home: " + home);
             return ExitCodes.SUCCESS;
         }
+    }
+
+    /** One line per run, columns as wide as their content. */
+    static String list(List<Runs.RunView> runs) {
+        TextTable table = new TextTable("RUN>", "JOB", "STATUS", "STARTED", "ROWS>", "OUTPUT");
+        for (Runs.RunView run : runs) {
+            table.row(run.runId(), run.jobName(), run.displayStatus(), Display.time(run.started()),
+                    run.totalRows() == 0 ? "-" : "%,d/%,d".formatted(run.rowsDone(), run.totalRows()), Display.locationOrDash(run.output()));
+        }
+        return table.render("");
+    }
+
+    /** One run in detail: what it is, why it is so, who ran it, and each execution. */
+    static String describe(Runs.RunView run) {
+        StringBuilder text = new StringBuilder();
+        line(text, "run %d (%s): %s", run.runId(), run.jobName(), run.displayStatus());
+        if (run.reason() != null) {
+            field(text, "reason", run.reason());
+        }
+        field(text, "rows", rows(run));
+        RunCommit.Summary summary = run.summary();
+        if (summary != null) {
+            field(text, "result", "%,d read = %,d scored + %,d rejected%s".formatted(summary.rowsRead(), summary.rowsScored(),
+                    summary.rowsRejected(), summary.rejectReasons().isEmpty() ? "" : " " + summary.rejectReasons()));
+        }
+        field(text, "model", Display.orDash(run.model()));
+        field(text, "output", Display.locationOrDash(run.output()));
+        field(text, "owner", owner(run.owner()));
+        field(text, "started", Display.time(run.started()));
+        field(text, "ended", run.running() ? "- (running for " + Display.duration(since(run.executions().getLast().started())) + ")"
+                : Display.time(run.ended()));
+        if (!run.executions().isEmpty()) {
+            field(text, "executions", Integer.toString(run.executions().size()));
+            TextTable table = new TextTable("EXECUTION>", "STATUS", "STARTED", "ENDED", "TOOK>", "ROWS>");
+            for (Runs.ExecutionView execution : run.executions()) {
+                table.row(execution.executionId(), execution.status(), Display.time(execution.started()),
+                        execution.running() ? "running" : Display.time(execution.ended()), Display.duration(execution.duration()),
+                        "%,d".formatted(execution.rows()));
+            }
+            text.append(table.render("    "));
+        }
+        return text.toString();
+    }
+
+    /**
+     * Rows as the run stands: committed means listed in a committed manifest; anything else is work in checkpoints
+     * that no reader sees yet.
+     */
+    private static String rows(Runs.RunView run) {
+        if (run.totalRows() == 0 && run.output() == null) {
+            return "- (not planned)";
+        }
+        if (run.committed()) {
+            return "%,d / %,d committed".formatted(run.rowsDone(), run.totalRows());
+        }
+        String done = "%,d / %,d scored or rejected".formatted(run.rowsDone(), run.totalRows());
+        if ("COMMIT_STATE_UNKNOWN".equals(run.disposition())) {
+            return done + "; whether they were committed is unknown (see reason)";
+        }
+        return done + (run.running() && !run.ownerGone() ? " so far, not committed yet" : ", not committed");
+    }
+
+    private static String owner(RunLeases.Lease lease) {
+        if (lease == null) {
+            return "- (no process took the run)";
+        }
+        String who = "%s, pid %d".formatted(lease.host(), lease.pid());
+        if (lease.alive()) {
+            return who + " (alive, last heartbeat " + Display.time(lease.heartbeatAt()) + ")";
+        }
+        if (lease.released()) {
+            return who + " (released the run at " + Display.time(lease.heartbeatAt()) + ")";
+        }
+        return who + " (gone, last heartbeat " + Display.time(lease.heartbeatAt()) + ")";
+    }
+
+    private static Duration since(LocalDateTime started) {
+        return started == null ? null : Duration.between(started, LocalDateTime.now());
+    }
+
+    private static void field(StringBuilder text, String label, String value) {
+        line(text, "  %-11s %s", label, value);
+    }
+
+    private static void line(StringBuilder text, String format, Object... arguments) {
+        text.append(format.formatted(arguments)).append(System.lineSeparator());
     }
 }

@@ -5,7 +5,6 @@ import io.nightshift.scoring.RunProgress;
 import io.nightshift.scoring.ScoringPlan;
 import io.nightshift.scoring.ScoringSteps;
 import io.nightshift.scoring.ScoringWorkerStep;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +23,9 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Around every run execution: takes and releases its lease, puts the run id and job into the log context, and
- * reports progress (rows done / total, rows/s, ETA) every few seconds — a bar on a terminal, a log line otherwise.
+ * Around every run execution: takes and releases its lease, puts the run id and job into the log context (of the
+ * progress reporter's thread too), and reports progress (rows done / total, rows/s, ETA) — a bar redrawn twice a
+ * second when stderr is a terminal ({@link ProgressConsole}), a log line every few seconds otherwise.
  */
 @Component
 final class RunListener implements JobExecutionListener {
@@ -36,9 +36,7 @@ final class RunListener implements JobExecutionListener {
     private final JobRepository jobRepository;
     private final ScoringSteps steps;
     private final Duration interval;
-    // Console.isTerminal(): since JDK 22 System.console() is non-null even when output is redirected.
-    private final boolean terminal = System.console() != null && System.console().isTerminal() && System.getenv("CI") == null;
-    private final PrintStream console = System.err;
+    private final ProgressConsole console;
     private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "progress");
         thread.setDaemon(true);
@@ -46,8 +44,10 @@ final class RunListener implements JobExecutionListener {
     });
     private final Map<Long, ScheduledFuture<?>> reports = new ConcurrentHashMap<>();
 
-    RunListener(RunLeases leases, ScoringSteps steps, NightshiftProperties properties, JobRepository jobRepository) {
+    RunListener(RunLeases leases, ScoringSteps steps, NightshiftProperties properties, JobRepository jobRepository,
+            ProgressConsole console) {
         this.jobRepository = jobRepository;
+        this.console = console;
         this.leases = leases;
         this.steps = steps;
         this.interval = properties.progressInterval();
@@ -56,14 +56,32 @@ final class RunListener implements JobExecutionListener {
     @Override
     public void beforeJob(JobExecution jobExecution) {
         long runId = jobExecution.getJobInstance().getInstanceId();
-        MDC.put("runId", Long.toString(runId));
-        MDC.put("job", jobExecution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"));
+        putLogContext(jobExecution);
         leases.attach(runId, jobExecution.getId());
+        forgetPreviousReason(jobExecution);
         restoreFromCompletedSteps(jobExecution);
         log.info("Run {} started (execution {}, pid {})", runId, jobExecution.getId(), ProcessHandle.current().pid());
-        long period = terminal ? 500 : interval.toMillis();
+        long period = console.terminal() ? 500 : interval.toMillis();
         reports.put(jobExecution.getId(), reporter.scheduleAtFixedRate(() -> report(jobExecution, false), period, period,
                 TimeUnit.MILLISECONDS));
+    }
+
+    private static void putLogContext(JobExecution jobExecution) {
+        MDC.put("runId", Long.toString(jobExecution.getJobInstance().getInstanceId()));
+        MDC.put("job", jobExecution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"));
+    }
+
+    /**
+     * A relaunch's execution starts with a copy of the previous execution's context, which holds why that one
+     * ended; this one has not ended, and must not be shown that reason if it dies without recording its own.
+     */
+    private void forgetPreviousReason(JobExecution jobExecution) {
+        var context = jobExecution.getExecutionContext();
+        if (context.containsKey(RunReasons.REASON_KEY) || context.containsKey(RunReasons.DISPOSITION_KEY)) {
+            context.remove(RunReasons.REASON_KEY);
+            context.remove(RunReasons.DISPOSITION_KEY);
+            jobRepository.updateExecutionContext(jobExecution);
+        }
     }
 
     /**
@@ -102,21 +120,32 @@ final class RunListener implements JobExecutionListener {
     }
 
     private void report(JobExecution jobExecution, boolean last) {
+        boolean reporterThread = MDC.get("runId") == null;
+        if (reporterThread) {
+            putLogContext(jobExecution);
+        }
         try {
             if (!jobExecution.getExecutionContext().containsKey(ScoringWorkerStep.PLAN_KEY)) {
                 return;
             }
             ScoringPlan plan = steps.plan(jobExecution.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
-            RunProgress progress = steps.progress(plan);
-            String line = ProgressLine.format(jobExecution.getJobInstance().getInstanceId(), progress);
-            if (terminal) {
-                console.print("\r" + line + (last ? "\n" : ""));
-                console.flush();
+            RunProgress progress = steps.progress(plan, jobExecution);
+            long runId = jobExecution.getJobInstance().getInstanceId();
+            if (console.terminal()) {
+                console.draw(ProgressLine.format(runId, progress, console.width()));
+                if (last) {
+                    console.end();
+                }
             } else if (!last) {
-                log.info(line);
+                log.info(ProgressLine.format(runId, progress, Integer.MAX_VALUE));
             }
         } catch (RuntimeException e) {
             log.debug("Cannot report progress: {}", e.getMessage());
+        } finally {
+            if (reporterThread) {
+                MDC.remove("runId");
+                MDC.remove("job");
+            }
         }
     }
 }

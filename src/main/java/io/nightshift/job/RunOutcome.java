@@ -13,9 +13,12 @@ import java.util.Map;
  * @param configurationError the run failed on a problem in its command, job spec or model found while planning it
  *        (e.g. a corrupt model, or a model whose input width differs from the features): nothing was scored, and
  *        relaunching the same run cannot help
+ * @param elapsed            this execution's wall time, from its start to its end
+ * @param rowsThisExecution  rows this execution scored or rejected in its checkpoints: on a relaunch, only what it added
+ *        to the run, not the rows earlier executions did (the basis of its throughput)
  */
-public record RunOutcome(long runId, long executionId, String status, String failure, boolean configurationError,
-        RunCommit.Summary summary, String output, Duration elapsed, Map<String, Duration> phases) {
+public record RunOutcome(long runId, long executionId, String jobName, String status, String failure, boolean configurationError,
+        RunCommit.Summary summary, String output, Duration elapsed, Map<String, Duration> phases, long rowsThisExecution) {
 
     public RunOutcome {
         phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
@@ -23,5 +26,10 @@ public record RunOutcome(long runId, long executionId, String status, String fai
 
     public boolean completed() {
         return "COMPLETED".equals(status);
+    }
+
+    /** Rows per second of this execution: the rows it scored or rejected over its wall time. */
+    public double rowsPerSecond() {
+        return rowsThisExecution / Math.max(0.001, elapsed.toMillis() / 1000.0);
     }
 }

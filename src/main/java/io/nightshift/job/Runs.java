@@ -10,6 +10,7 @@ import io.nightshift.scoring.ScoringSteps;
 import io.nightshift.scoring.ScoringWorkerStep;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,11 @@ import org.springframework.stereotype.Service;
 public final class Runs {
 
     private static final Logger log = LoggerFactory.getLogger(Runs.class);
+    /** The key {@link JobOperator#recover} puts into an execution's context. */
+    private static final String RECOVERED_MARKER = "batch.recovered";
+    /** Times in reasons, as status shows times: to the second, in this JVM's zone. */
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", java.util.Locale.ROOT);
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
@@ -92,18 +98,14 @@ public final class Runs {
             throw new RunRequestException("Run " + runId + " has no executions to relaunch.");
         }
         refuseFinished(runId, last);
+        Optional<RunLeases.Lease> previousOwner = leases.lease(runId);
         // The takeover is one conditional update of the run's lease: of two relaunches started at once, one wins
         // here and the other is refused before it changes anything.
         leases.takeOver(runId);
         try {
             last = jobRepository.getLastJobExecution(instance);
             refuseFinished(runId, last);
-            BatchStatus status = last.getStatus();
-            if (status.isRunning()) {
-                log.warn("Run {} execution {} was {} but its owner is gone; marking it FAILED before relaunching", runId,
-                        last.getId(), status);
-                last = jobOperator.recover(last);
-            }
+            last = recoverIfOwnerGone(runId, last, previousOwner, "a relaunch");
             last = failUnknown(runId, last);
             Optional<ScoringPlan> plan = plan(instance, last);
             if (plan.isPresent()) {
@@ -119,6 +121,54 @@ public final class Runs {
             leases.release(runId);
             throw new IllegalStateException("Cannot relaunch run " + runId + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Marks FAILED an execution still marked running whose owner is gone (the caller won the takeover), recording
+     * which process died and when it was last heard of as its reason.
+     */
+    private JobExecution recoverIfOwnerGone(long runId, JobExecution last, Optional<RunLeases.Lease> previousOwner, String by) {
+        BatchStatus status = last.getStatus();
+        if (!status.isRunning()) {
+            return last;
+        }
+        log.warn("Run {} execution {} was {} but its owner is gone; marking it FAILED for {}", runId, last.getId(), status, by);
+        LocalDateTime lastSeen = lastSeen(last, previousOwner);
+        JobExecution recovered = jobOperator.recover(last);
+        // recover() ends the execution now; it ended when its process was last seen, which status shows as its end.
+        recovered.setEndTime(lastSeen);
+        jobRepository.update(recovered);
+        // recover() marks the context in memory only; saved with the reason, the marker would be copied into the
+        // relaunch's execution, and a later recover() of that execution would do nothing.
+        recovered.getExecutionContext().remove(RECOVERED_MARKER);
+        RunReasons.record(jobRepository, recovered, ownerGone(status.name(), previousOwner) + "; marked FAILED by " + by, null);
+        return recovered;
+    }
+
+    /**
+     * When the process running an execution was last known alive: its last checkpoint or status update, or its
+     * lease's last heartbeat, whichever is later (never after now, never before the execution started).
+     */
+    private static LocalDateTime lastSeen(JobExecution execution, Optional<RunLeases.Lease> owner) {
+        LocalDateTime now = LocalDateTime.now();
+        LocalDateTime seen = execution.getStartTime() == null ? now : execution.getStartTime();
+        List<LocalDateTime> signs = new ArrayList<>();
+        signs.add(execution.getLastUpdated());
+        execution.getStepExecutions().forEach(step -> signs.add(step.getLastUpdated()));
+        owner.ifPresent(lease -> signs.add(LocalDateTime.ofInstant(lease.heartbeatAt(), ZoneId.systemDefault())));
+        for (LocalDateTime sign : signs) {
+            if (sign != null && sign.isAfter(seen)) {
+                seen = sign;
+            }
+        }
+        return seen.isAfter(now) ? now : seen;
+    }
+
+    /** Why an execution marked running is not: the process that ran it is gone. */
+    private static String ownerGone(String status, Optional<RunLeases.Lease> owner) {
+        return owner.map(lease -> "its process (pid " + lease.pid() + " on " + lease.host() + ") died while it was " + status
+                + "; last heartbeat " + lease.heartbeatAt().atZone(ZoneId.systemDefault()).format(TIME))
+                .orElse("its process died while it was " + status + ", before taking the run's lease");
     }
 
     /**
@@ -145,6 +195,11 @@ public final class Runs {
             failed.add("the execution UNKNOWN");
             execution.setStatus(BatchStatus.FAILED);
             jobRepository.update(execution);
+            if (!execution.getExecutionContext().containsKey(RunReasons.REASON_KEY)) {
+                RunReasons.record(jobRepository, execution, "a chunk could neither commit nor roll back (e.g. its database"
+                        + " connection dropped), so Spring Batch left it UNKNOWN; marked FAILED: its checkpoints are what the"
+                        + " database committed", null);
+            }
         }
         if (!failed.isEmpty()) {
             log.warn("Run {} execution {} was left with {} (a chunk could neither commit nor roll back, or a status update was"
@@ -203,16 +258,19 @@ public final class Runs {
         if (last.getStatus() == BatchStatus.ABANDONED) {
             throw new RunRequestException("Run " + runId + " is already abandoned.");
         }
+        Optional<RunLeases.Lease> previousOwner = leases.lease(runId);
         leases.takeOver(runId);
         try {
             last = jobRepository.getLastJobExecution(instance);
             String previous = last.getStatus().name();
-            if (last.getStatus().isRunning()) {
-                last = jobOperator.recover(last);
-            }
+            last = recoverIfOwnerGone(runId, last, previousOwner, "nightshift abandon");
             // abandon() only upgrades the status, and UNKNOWN ranks above ABANDONED: a run left UNKNOWN would never
             // show ABANDONED, and a relaunch would resume it with its files deleted.
-            last = jobOperator.abandon(failUnknown(runId, last));
+            last = failUnknown(runId, last);
+            String previousReason = RunReasons.of(last);
+            last = jobOperator.abandon(last);
+            RunReasons.record(jobRepository, last, "abandoned with `nightshift abandon` (it was " + previous
+                    + (previousReason == null ? "" : ": " + previousReason) + "); its files were deleted, start a new run", null);
             List<String> deleted = new ArrayList<>();
             String output = null;
             Optional<ScoringPlan> plan = plan(instance, last);
@@ -252,10 +310,11 @@ public final class Runs {
         return leases.heldRuns();
     }
 
-    /** One line per run, newest first. */
+    /** The most recent runs, newest first; {@code limit} 0 (or less) means every run. */
     public List<RunView> recent(int limit) {
         List<RunView> views = new ArrayList<>();
-        for (JobInstance instance : jobRepository.getJobInstances(ScoringJobConfiguration.JOB_NAME, 0, limit)) {
+        int count = limit <= 0 ? Integer.MAX_VALUE : limit;
+        for (JobInstance instance : jobRepository.getJobInstances(ScoringJobConfiguration.JOB_NAME, 0, count)) {
             views.add(view(instance));
         }
         return views;
@@ -265,26 +324,79 @@ public final class Runs {
         return view(instance(runId));
     }
 
-    /** A run as {@code status} shows it. */
-    public record RunView(long runId, String jobName, String status, int executions, LocalDateTime started, LocalDateTime ended,
-            long totalRows, long rowsDone, String output, String model, RunCommit.Summary summary, String failure) {
+    /**
+     * A run as {@code status} shows it.
+     *
+     * @param status      the last execution's status (Spring Batch's names: COMPLETED, FAILED, STOPPED, STARTED, …)
+     * @param ownerGone   the last execution is marked running, but the process running it is gone: relaunch it
+     * @param executions  every execution, oldest first
+     * @param started     when the first execution started
+     * @param ended       when the last execution ended; null while it runs
+     * @param totalRows   rows the plan holds; 0 before the run was planned
+     * @param rowsDone    rows scored or rejected in checkpoints so far (all executions); committed only if {@code committed}
+     * @param committed   the run's output is committed: its manifest lists {@code rowsDone} rows
+     * @param output      the output location, once planned
+     * @param model       the model as planned ({@code name@version (sha256 …)}), once planned
+     * @param summary     what the commit step saved, for a committed run
+     * @param reason      why the last execution did not complete (null for a completed run and a live running one)
+     * @param disposition what kind of error failed it, when one of ours did (CONFIGURATION: fix and start a new run)
+     * @param owner       the run's lease: the process that last ran it (host, pid, heartbeat); null if none took it
+     */
+    public record RunView(long runId, String jobName, String status, boolean ownerGone, List<ExecutionView> executions,
+            LocalDateTime started, LocalDateTime ended, long totalRows, long rowsDone, boolean committed, String output, String model,
+            RunCommit.Summary summary, String reason, String disposition, RunLeases.Lease owner) {
+
+        public RunView {
+            executions = List.copyOf(executions);
+        }
+
+        /** The last execution is marked running (STARTING, STARTED, STOPPING). */
+        public boolean running() {
+            return !executions.isEmpty() && executions.getLast().running();
+        }
+
+        /** The status with what to do about a running run whose owner is gone. */
+        public String displayStatus() {
+            return ownerGone ? status + " (owner gone: relaunch it)" : status;
+        }
 
         /** {@code STOPPED, 41% done}: enough for a message that names the run holding something. */
         public String progressSummary() {
-            return totalRows == 0 ? status : "%s, %d%% done".formatted(status, rowsDone * 100 / totalRows);
+            return totalRows == 0 ? displayStatus() : "%s, %d%% done".formatted(displayStatus(), rowsDone * 100 / totalRows);
+        }
+    }
+
+    /**
+     * One start or relaunch of a run.
+     *
+     * @param rows   rows this execution scored or rejected in its checkpoints (what it added to the run)
+     * @param reason why it did not complete; null if it completed or is running
+     */
+    public record ExecutionView(long executionId, String status, LocalDateTime started, LocalDateTime ended, long rows,
+            String reason) {
+
+        public boolean running() {
+            return BatchStatus.valueOf(status).isRunning();
+        }
+
+        /** How long it ran; null until it ends (or when it never started). */
+        public Duration duration() {
+            return started == null || ended == null ? null : Duration.between(started, ended);
         }
     }
 
     private RunView view(JobInstance instance) {
-        List<JobExecution> executions = jobRepository.getJobExecutions(instance);
-        JobExecution last = jobRepository.getLastJobExecution(instance);
-        if (last == null) {
+        List<JobExecution> executions = new ArrayList<>(jobRepository.getJobExecutions(instance));
+        Optional<RunLeases.Lease> lease = leases.lease(instance.getInstanceId());
+        if (executions.isEmpty()) {
             // Spring Batch creates the instance and its first execution in separate transactions: a process killed in
             // between leaves a run without executions (and without the job name, an execution parameter).
-            return new RunView(instance.getInstanceId(), "-", "NOT STARTED (process died)", 0, null, null, 0, 0, null, null, null,
-                    "its process died while creating it; start a new run");
+            return new RunView(instance.getInstanceId(), "-", "NOT STARTED (process died)", false, List.of(), null, null, 0, 0,
+                    false, null, null, null, "its process died while creating it; start a new run", null, lease.orElse(null));
         }
-        JobExecution first = executions.isEmpty() ? last : executions.getLast();
+        executions.sort(java.util.Comparator.comparing(JobExecution::getId));
+        JobExecution first = executions.getFirst();
+        JobExecution last = executions.getLast();
         String jobName = last.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score");
         long total = 0;
         long done = 0;
@@ -298,15 +410,42 @@ public final class Runs {
             done = rowsCommitted(instance, plan);
         }
         RunCommit.Summary summary = summary(last);
-        String status = last.getStatus().name();
-        if (last.getStatus().isRunning()) {
-            Optional<RunLeases.Lease> lease = leases.lease(instance.getInstanceId());
-            if (lease.isEmpty() || !lease.get().alive()) {
-                status = status + " (owner gone: relaunch it)";
+        boolean ownerGone = last.getStatus().isRunning() && (lease.isEmpty() || !lease.get().alive());
+        List<ExecutionView> views = executionViews(executions);
+        String reason = ownerGone ? ownerGone(last.getStatus().name(), lease) + "; relaunch it: nightshift relaunch "
+                + instance.getInstanceId() : views.getLast().reason();
+        String disposition = RunReasons.recordedDisposition(last).map(Enum::name).orElse(null);
+        boolean committed = last.getStatus() == BatchStatus.COMPLETED && summary != null;
+        return new RunView(instance.getInstanceId(), jobName, last.getStatus().name(), ownerGone, views, first.getStartTime(),
+                last.getEndTime(), total, done, committed, output, model, summary, reason, disposition, lease.orElse(null));
+    }
+
+    /**
+     * The executions of a run, oldest first, each with the rows it added: a partition's checkpoint holds the rows it
+     * has scored or rejected so far, over all executions, so an execution added what its partitions' checkpoints grew
+     * by since the previous execution's.
+     */
+    private static List<ExecutionView> executionViews(List<JobExecution> oldestFirst) {
+        Map<String, Long> checkpointed = new java.util.HashMap<>();
+        List<ExecutionView> views = new ArrayList<>();
+        for (JobExecution execution : oldestFirst) {
+            long rows = 0;
+            for (StepExecution step : execution.getStepExecutions()) {
+                if (step.getStepName().startsWith(ScoringWorkerStep.NAME + ":")) {
+                    long now = checkpointedRows(step);
+                    Long before = checkpointed.put(step.getStepName(), now);
+                    rows += Math.max(0, now - (before == null ? 0 : before));
+                }
             }
+            views.add(new ExecutionView(execution.getId(), execution.getStatus().name(), execution.getStartTime(),
+                    execution.getEndTime(), rows, RunReasons.of(execution)));
         }
-        return new RunView(instance.getInstanceId(), jobName, status, executions.size(), first.getStartTime(), last.getEndTime(),
-                total, done, output, model, summary, failure(last));
+        return views;
+    }
+
+    private static long checkpointedRows(StepExecution partition) {
+        var context = partition.getExecutionContext();
+        return context.getLong(ScoringSteps.WRITER_NAME + ".rowsScored", 0L) + context.getLong(ScoringSteps.WRITER_NAME + ".rowsRejected", 0L);
     }
 
     private long rowsCommitted(JobInstance instance, ScoringPlan plan) {
@@ -314,9 +453,7 @@ public final class Runs {
         for (ScoringPlan.PlannedPartition partition : plan.partitions()) {
             var execution = jobRepository.getLastStepExecution(instance, ScoringWorkerStep.NAME + ":" + partition.name());
             if (execution != null) {
-                var context = execution.getExecutionContext();
-                done += context.getLong(ScoringSteps.WRITER_NAME + ".rowsScored", 0L)
-                        + context.getLong(ScoringSteps.WRITER_NAME + ".rowsRejected", 0L);
+                done += checkpointedRows(execution);
             }
         }
         return done;
@@ -342,20 +479,30 @@ public final class Runs {
         String failure = execution.getStatus() == BatchStatus.STOPPED && stopReason != null
                 ? "stopped on request (" + stopReason + ") after its current chunk; relaunch with ./nightshift relaunch " + runId
                 : failure(execution);
-        return new RunOutcome(runId, execution.getId(), execution.getStatus().name(), failure, configurationError(execution),
-                summary, output, elapsed, phases(execution));
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            RunReasons.record(jobRepository, execution, failure, RunReasons.disposition(execution).orElse(null));
+        }
+        String jobName = execution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score");
+        return new RunOutcome(runId, execution.getId(), jobName, execution.getStatus().name(), failure, configurationError(execution),
+                summary, output, elapsed, phases(execution), rowsOf(execution));
+    }
+
+    /** The rows an execution added to its run's checkpoints, as {@code status} counts them. */
+    private long rowsOf(JobExecution execution) {
+        try {
+            List<JobExecution> executions = new ArrayList<>(jobRepository.getJobExecutions(execution.getJobInstance()));
+            executions.sort(java.util.Comparator.comparing(JobExecution::getId));
+            return executionViews(executions).stream().filter(view -> view.executionId() == execution.getId())
+                    .mapToLong(ExecutionView::rows).sum();
+        } catch (RuntimeException e) {
+            log.debug("Cannot count the rows of execution {}: {}", execution.getId(), e.getMessage());
+            return 0;
+        }
     }
 
     /** Whether the failure {@link #failure} reports is a configuration problem: the user fixes settings, not input. */
     static boolean configurationError(JobExecution execution) {
-        for (Throwable failure : execution.getAllFailureExceptions()) {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof NightshiftException ours) {
-                    return ours.disposition().fixFirst();
-                }
-            }
-        }
-        return false;
+        return RunReasons.disposition(execution).map(NightshiftException.Disposition::fixFirst).orElse(false);
     }
 
     /** The summary a completed execution's commit step saved, or null. */
@@ -375,44 +522,8 @@ public final class Runs {
         return phases;
     }
 
-    /**
-     * The most useful failure message of an execution: ours (what and why) if any; else any message in any cause
-     * chain that says what could not be done ("Cannot finish s3://…"); else the root cause of a failure that is not
-     * one of Spring Batch's own wrappers ("Partition handler returned an unsuccessful step" says nothing).
-     */
+    /** The most useful failure message of an execution that ran in this process (see {@link RunReasons#fromFailures}). */
     static String failure(JobExecution execution) {
-        if (execution.getStatus() == BatchStatus.STOPPED) {
-            return "stopped on request after a chunk; relaunch it to resume from its last checkpoint";
-        }
-        List<Throwable> failures = new ArrayList<>(execution.getAllFailureExceptions());
-        for (Throwable failure : failures) {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof NightshiftException) {
-                    return cause.getMessage();
-                }
-            }
-        }
-        for (Throwable failure : failures) {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause.getMessage() != null && cause.getMessage().startsWith("Cannot ")) {
-                    return cause.getMessage();
-                }
-            }
-        }
-        failures.sort(java.util.Comparator.comparing(Runs::isBatchWrapper));
-        for (Throwable failure : failures) {
-            Throwable root = failure;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-            return message + (root != failure ? " (caused by " + root + ")" : "");
-        }
-        return null;
-    }
-
-    /** Spring Batch's own exceptions that only say a step or partition failed, not why. */
-    private static boolean isBatchWrapper(Throwable failure) {
-        return failure.getCause() == null && failure.getClass().getName().startsWith("org.springframework.batch.");
+        return RunReasons.fromFailures(execution);
     }
 }

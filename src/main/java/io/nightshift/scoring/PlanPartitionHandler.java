@@ -34,15 +34,15 @@ public final class PlanPartitionHandler implements PartitionHandler {
         delegate.setTaskExecutor(executor);
         delegate.setGridSize(plan.partitions().size());
         delegate.afterPropertiesSet();
-        return delegate.handle(countingCompleted(splitter, plan), managerStepExecution);
+        return delegate.handle(countingCompleted(splitter, plan, managerStepExecution), managerStepExecution);
     }
 
     /**
      * On a relaunch the splitter returns only partitions that did not complete; the rows of the others are done
      * already, and the run's progress must say so (they are never opened again to report it themselves).
      */
-    private StepExecutionSplitter countingCompleted(StepExecutionSplitter splitter, ScoringPlan plan) {
-        RunProgress progress = steps.progress(plan);
+    private StepExecutionSplitter countingCompleted(StepExecutionSplitter splitter, ScoringPlan plan, StepExecution managerStepExecution) {
+        RunProgress progress = steps.progress(plan, managerStepExecution.getJobExecution());
         return new StepExecutionSplitter() {
             @Override
             public String getStepName() {

@@ -1,22 +1,32 @@
 package io.nightshift.scoring;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rows done of a run, shared by its partitions and read by the progress reporter. Rows already committed by an
  * earlier attempt count as done but not towards this attempt's rate, so a relaunch shows an honest rows/s and ETA.
+ * The rate is the run summary's: rows this execution scored or rejected over the wall time since it started.
  */
 public final class RunProgress {
 
     private final long totalRows;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
     private final AtomicLong committedBefore = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
 
+    /** Progress of an execution that starts now. */
     public RunProgress(long totalRows) {
         this.totalRows = totalRows;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** Progress of an execution that started at {@code started} (its rate counts from then, like its summary's). */
+    public RunProgress(long totalRows, Instant started) {
+        this.totalRows = totalRows;
+        this.startNanos = System.nanoTime() - Math.max(0, Duration.between(started, Instant.now()).toNanos());
     }
 
     void addCommitted(long rows) {

@@ -8,6 +8,7 @@ import io.nightshift.parquet.WriterOptions;
 import io.nightshift.storage.Storage;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
@@ -42,9 +43,14 @@ public final class ScoringSteps {
         return plans.computeIfAbsent(planJson, PlanCodec::plan);
     }
 
-    /** The progress of a run in this process, created on first use. */
-    public RunProgress progress(ScoringPlan plan) {
-        return progress.computeIfAbsent(plan.runKey(), key -> new RunProgress(plan.totalRows()));
+    /**
+     * The progress of a run's execution in this process, created on first use; its rate counts from the start of
+     * {@code execution}, so the live rate and the summary's throughput are the same measure.
+     */
+    public RunProgress progress(ScoringPlan plan, JobExecution execution) {
+        java.time.Instant started = execution.getStartTime() == null ? java.time.Instant.now()
+                : execution.getStartTime().atZone(java.time.ZoneId.systemDefault()).toInstant();
+        return progress.computeIfAbsent(plan.runKey(), key -> new RunProgress(plan.totalRows(), started));
     }
 
     public void forget(String runKey) {
@@ -81,6 +87,6 @@ public final class ScoringSteps {
     public PartWriter writer(ScoringPlan plan, int partition, StepExecution stepExecution) {
         long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
         return new PartWriter(WRITER_NAME, storage, plan, partition, new PartNames(runId, plan.runKey(), fence.epoch(runId), stepExecution.getId()),
-                writerOptions, progress(plan), fence);
+                writerOptions, progress(plan, stepExecution.getJobExecution()), fence);
     }
 }

@@ -517,9 +517,12 @@ class BadInputIntegrationTests {
                     .orElseThrow(() -> new AssertionError("no reason line in:\n" + all()));
         }
 
-        /** The one message a user sees: stderr for a command that did not run, else the failed run's reason. */
+        /**
+         * The one message a user sees: the error line on stderr for a command that did not run (stderr also carries
+         * the logs), else the failed run's reason.
+         */
         String message() {
-            return err.isBlank() ? reason() : err;
+            return err.lines().filter(line -> line.startsWith("nightshift: ")).findFirst().orElseGet(this::reason);
         }
 
         long runId() {

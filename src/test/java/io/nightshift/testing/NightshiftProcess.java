@@ -21,6 +21,8 @@ public final class NightshiftProcess {
     private final List<String> jvmOptions;
     private Process process;
     private Path log;
+    private Path errors;
+    private boolean stderrApart;
     private int launches;
 
     public NightshiftProcess(Path home, Map<String, String> environment) {
@@ -42,6 +44,15 @@ public final class NightshiftProcess {
         this.environment = Map.copyOf(environment);
         this.name = name;
         this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /**
+     * Keeps stderr apart from stdout from the next launch on: {@link #output()} is then stdout alone (what a script
+     * reads), {@link #errors()} stderr (logs, progress).
+     */
+    public NightshiftProcess withStderrApart() {
+        stderrApart = true;
+        return this;
     }
 
     public static Path jar() {
@@ -67,10 +78,14 @@ public final class NightshiftProcess {
         command.addAll(List.of(arguments));
         Files.createDirectories(home);
         log = home.resolve(name + "-" + (++launches) + ".log");
+        errors = home.resolve(name + "-" + launches + ".err");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
-                .redirectErrorStream(true)
+                .redirectErrorStream(!stderrApart)
                 .redirectOutput(log.toFile());
+        if (stderrApart) {
+            builder.redirectError(errors.toFile());
+        }
         builder.environment().put("NIGHTSHIFT_HOME", home.resolve("var").toString());
         builder.environment().put("CI", "true");
         builder.environment().putAll(environment);
@@ -129,12 +144,21 @@ public final class NightshiftProcess {
         process.destroy();
     }
 
-    /** Everything the last launch printed so far. */
+    /** Everything the last launch printed so far (stdout alone {@link #withStderrApart() with stderr apart}). */
     public String output() {
+        return read(log);
+    }
+
+    /** What the last launch printed on stderr so far, {@link #withStderrApart() with stderr apart}; else "". */
+    public String errors() {
+        return stderrApart ? read(errors) : "";
+    }
+
+    private static String read(Path file) {
         try {
-            return log == null || !Files.exists(log) ? "" : Files.readString(log, StandardCharsets.UTF_8);
+            return file == null || !Files.exists(file) ? "" : Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return "(cannot read " + log + ": " + e.getMessage() + ")";
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
         }
     }
 }

@@ -37,12 +37,14 @@ public final class Bench {
     static final int HEAVY_FILES = 2;
     private static final Pattern SUMMARY = Pattern.compile("run (\\d+) execution \\d+: (\\w+) in ([0-9.]+) s");
     private static final Pattern ROWS_READ = Pattern.compile("rows read\\s+([0-9,]+)");
-    private static final Pattern THROUGHPUT = Pattern.compile("throughput\\s+([0-9,]+) rows/s");
+    /** The summary's throughput: rows/s over the rows this execution scored or rejected. */
+    private static final Pattern THROUGHPUT = Pattern.compile("throughput\\s+([0-9,]+) rows/s \\(([0-9,]+) rows this execution");
     /** The launcher's default heap (./nightshift, NIGHTSHIFT_HEAP). */
     private static final List<String> LAUNCHER_HEAP = List.of("-XX:MaxRAMPercentage=25");
     private static final Pattern SCORE_PHASE = Pattern.compile("phases .*\\bscore ([0-9.]+) s");
     private static final Pattern RUN_STARTED = Pattern.compile("Run (\\d+) started");
-    private static final Pattern COMMITTED = Pattern.compile("progress\\s+([0-9,]+) / ([0-9,]+) rows committed");
+    /** Status's rows of a run: in checkpoints (scored or rejected), or in its committed manifest. */
+    private static final Pattern COMMITTED = Pattern.compile("rows\\s+([0-9,]+) / ([0-9,]+) (?:committed|scored or rejected)");
     private static final Pattern RESULT = Pattern.compile("BENCH_RESULT \\{\"rows\": (\\d+), \"seconds\": ([0-9.]+)");
     private static final List<String> NIGHTSHIFT_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow", "-Dai.djl.offline=true");
@@ -258,8 +260,9 @@ public final class Bench {
         Matcher throughput = THROUGHPUT.matcher(outcome.output());
         while (throughput.find()) {
             long rowsPerSecond = Long.parseLong(throughput.group(1).replace(",", ""));
-            if (rowsPerSecond > 0 && rowsRead > 0) {
-                seconds = (double) rowsRead / rowsPerSecond;
+            long rowsThisExecution = Long.parseLong(throughput.group(2).replace(",", ""));
+            if (rowsPerSecond > 0 && rowsThisExecution > 0) {
+                seconds = (double) rowsThisExecution / rowsPerSecond;
             }
         }
         int exitCode = completed ? outcome.exitCode() : (outcome.exitCode() == 0 ? 1 : outcome.exitCode());
