@@ -47,7 +47,8 @@ final class RunReport {
         }
         if (outcome.configurationError()) {
             out.printf("  fix the command, job spec or model and start a new run (relaunching run %d cannot help)%n", outcome.runId());
-        } else if (!outcome.completed()) {
+        } else if (!outcome.completed() && (outcome.failure() == null || !outcome.failure().contains("nightshift relaunch"))) {
+            // (A stop's reason already says how to relaunch: once is enough.)
             out.printf("  relaunch with: nightshift relaunch %d%n", outcome.runId());
         }
     }
