@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * list are orphans of crashed attempts or the replaced result's parts, and are deleted.
  */
 public final class OutputCommitter {
+
+    private static final Logger log = LoggerFactory.getLogger(OutputCommitter.class);
 
     public static final String MANIFEST = "_manifest.json";
     public static final String SUCCESS = "_SUCCESS";
@@ -161,9 +165,8 @@ public final class OutputCommitter {
             deleted.addAll(deleteUnlisted(List.of(rejectsUri), listed, name -> name.contains(ownPrefix) && !keep.test(name)));
         }
         writeSuccess(outputUri, manifest);
-        deleted.addAll(removeAbandonedTemporaries(outputUri));
         releaseClaim(outputUri, manifest.runKey());
-        return new CommitResult(deleted, replacedRun);
+        return new CommitResult(deleted, replacedRun, removeAbandonedTemporaries(outputUri));
     }
 
     private List<String> deleteUnlisted(List<String> directories, Set<String> listed, Predicate<String> mayDelete)
@@ -180,10 +183,14 @@ public final class OutputCommitter {
         return deleted;
     }
 
-    /** What a commit removed: files not listed in the manifest, and the run whose result it replaced (or null). */
-    public record CommitResult(List<String> deleted, Long replacedRun) {
+    /**
+     * What a commit removed: part files not listed in the manifest, the run whose result it replaced (or null), and
+     * temporaries that killed writers had left.
+     */
+    public record CommitResult(List<String> deleted, Long replacedRun, List<String> temporaries) {
         public CommitResult {
             deleted = List.copyOf(deleted);
+            temporaries = List.copyOf(temporaries);
         }
     }
 
@@ -198,9 +205,18 @@ public final class OutputCommitter {
         }
     }
 
-    /** Deletes temporaries that killed writers left in an output location (see {@link Storage#removeAbandonedTemporaries}). */
-    public List<String> removeAbandonedTemporaries(String outputUri) throws IOException {
-        return storage.removeAbandonedTemporaries(outputUri);
+    /**
+     * Deletes temporaries that killed writers left in an output location (see {@link Storage#removeAbandonedTemporaries}).
+     * Best effort, for a tidy location: they are hidden from readers, so failing to remove them never fails a commit
+     * that has happened; the next commit or abandon there tries again.
+     */
+    public List<String> removeAbandonedTemporaries(String outputUri) {
+        try {
+            return storage.removeAbandonedTemporaries(outputUri);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not remove temporaries left by killed writers in {}: {}", outputUri, e.toString());
+            return List.of();
+        }
     }
 
     /** Writes {@code _SUCCESS} again for the committed result at a location, if there is one (after an abandoned overwrite). */

@@ -88,8 +88,11 @@ public final class RunCommit {
                     name -> (name.startsWith(ownPrefix) || name.startsWith(ownRejectsPrefix)) && PartNames.epochOf(name) > epoch);
             orphans = result.deleted().size();
             if (orphans > 0) {
-                log.info("Deleted {} file(s) the manifest does not list (orphans and temporaries of crashed attempts{}): {}", orphans,
+                log.info("Deleted {} part file(s) the manifest does not list (orphans of crashed attempts{}): {}", orphans,
                         result.replacedRun() == null ? "" : ", the replaced result of run " + result.replacedRun(), result.deleted());
+            }
+            if (!result.temporaries().isEmpty()) {
+                log.info("Deleted {} temporary file(s) left by killed writers: {}", result.temporaries().size(), result.temporaries());
             }
         } catch (IOException e) {
             throw new ScoringException(ScoringException.Kind.RUN, "Cannot commit run " + runId + " at " + plan.outputUri() + ": "

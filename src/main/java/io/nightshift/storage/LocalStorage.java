@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -26,7 +27,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -34,8 +34,8 @@ import java.util.stream.Stream;
 public final class LocalStorage implements Storage {
 
     private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
-    /** {@code .<name>.<pid>-<uuid>.tmp}: see {@link #temporaryFor}. */
-    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(\\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
+    /** {@code .<name>.<uuid>.tmp}: see {@link #withTemporary}. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
 
     @Override
     public String normalize(String location) {
@@ -242,19 +242,14 @@ public final class LocalStorage implements Storage {
         Files.createDirectories(path.getParent());
         // Write fully to a private temporary name, then hard-link: link() fails if the target exists, so the
         // file appears atomically and complete, or not at all.
-        Path temporary = temporaryFor(path);
-        Files.write(temporary, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        try {
-            Files.createLink(path, temporary);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        return withTemporary(path, content, temporary -> {
+            try {
+                Files.createLink(path, temporary);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
+        });
     }
 
     /**
@@ -273,31 +268,52 @@ public final class LocalStorage implements Storage {
             if (!Files.isRegularFile(path) || !expectedVersion.equals(version(path))) {
                 return false;
             }
-            Path temporary = temporaryFor(path);
-            try {
-                Files.write(temporary, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                    channel.force(true);
-                }
+            return withTemporary(path, content, temporary -> {
                 Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temporary);
+                return true;
+            });
+        }
+    }
+
+    /** What is done with a complete, durable temporary file: link or rename it to its target. */
+    private interface TemporaryAction {
+        boolean apply(Path temporary) throws IOException;
+    }
+
+    /**
+     * Writes {@code content} to a private temporary file beside {@code target} ({@code .<name>.<uuid>.tmp}, hidden from
+     * readers by its leading dot), forces it to disk, runs {@code action} on it and deletes what is left. The writer
+     * holds an OS lock on the temporary for its whole life; the kernel releases it when the process dies, however it
+     * dies. That is how {@link #removeAbandonedTemporaries} tells a killed writer's leftover (unlocked) from a write in
+     * flight (locked), in this process, another one, or another pod sharing the volume. A temporary removed by that
+     * clean-up between its creation and its lock is noticed and written again.
+     */
+    private static boolean withTemporary(Path target, byte[] content, TemporaryAction action) throws IOException {
+        while (true) {
+            Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    FileLock ignored = channel.lock()) {
+                if (!Files.exists(temporary)) {
+                    continue;
+                }
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+                try {
+                    return action.apply(temporary);
+                } finally {
+                    Files.deleteIfExists(temporary);
+                }
             }
-            return true;
         }
     }
 
     /**
-     * A private temporary name beside the target, hidden from readers (a leading dot) and carrying the writer's pid so
-     * that {@link #removeAbandonedTemporaries} can tell a dead writer's leftover from a live writer's file in flight.
-     */
-    private static Path temporaryFor(Path path) {
-        return path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".tmp");
-    }
-
-    /**
-     * Deletes the temporaries that a killed process left between writing and renaming ({@code ._SUCCESS.<pid>-<uuid>.tmp}):
-     * only those whose writer is no longer running on this machine, so a write in flight is never disturbed.
+     * Deletes the temporaries that a killed process left between writing and renaming ({@code ._SUCCESS.<uuid>.tmp}):
+     * only those no writer holds a lock on (see {@link #withTemporary}), so a write in flight is never disturbed.
+     * Best effort: a file it cannot lock or delete is left for the next commit.
      */
     @Override
     public List<String> removeAbandonedTemporaries(String directory) throws IOException {
@@ -306,22 +322,27 @@ public final class LocalStorage implements Storage {
         if (!Files.isDirectory(root)) {
             return removed;
         }
+        List<Path> candidates;
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path file : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
-                Matcher matcher = TEMPORARY.matcher(file.getFileName().toString());
-                if (matcher.matches() && !isRunning(Long.parseLong(matcher.group(1)))) {
-                    Files.deleteIfExists(file);
-                    removed.add(file.toUri().toString());
-                }
-            }
+            candidates = paths.filter(file -> TEMPORARY.matcher(file.getFileName().toString()).matches())
+                    .filter(Files::isRegularFile).toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        for (Path file : candidates) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+                    FileLock lock = channel.tryLock()) {
+                if (lock != null) {
+                    Files.deleteIfExists(file);
+                    removed.add(file.toUri().toString());
+                }
+            } catch (OverlappingFileLockException e) {
+                // A writer in this process holds it: in flight.
+            } catch (NoSuchFileException e) {
+                // Its writer finished meanwhile.
+            }
+        }
         return removed;
-    }
-
-    private static boolean isRunning(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static Path lockFile(Path path) throws IOException {

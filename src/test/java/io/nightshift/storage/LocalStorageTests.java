@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
@@ -201,26 +204,39 @@ class LocalStorageTests {
     }
 
     @Test
-    void removesOnlyTheTemporariesOfWritersThatAreNoLongerRunning() throws Exception {
-        Process finished = new ProcessBuilder("true").start();
-        finished.waitFor();
-        long deadPid = finished.pid();
-        long livePid = ProcessHandle.current().pid();
+    void removesTheTemporariesNoWriterHoldsAndKeepsAWriteInFlight() throws Exception {
         String uuid = "6e671620-170a-4d31-aac5-3ef5576c4e4a";
-        Path dead = write("out/._SUCCESS." + deadPid + "-" + uuid + ".tmp", "run 1");
-        Path deadNested = write("out/_rejects/._claim.json." + deadPid + "-" + uuid + ".tmp", "{}");
-        Path live = write("out/._manifest.json." + livePid + "-" + uuid + ".tmp", "{}");
-        Path part = write("out/part-r000001-p00000-c000000-e001-a000001.parquet", "p");
+        Path dead = write("out/._SUCCESS." + uuid + ".tmp", "run 1");
+        Path deadNested = write("out/_rejects/._claim.json." + uuid + ".tmp", "{}");
+        Path inFlight = write("out/._manifest.json." + uuid + ".tmp", "{}");
+        Path part = write("out/part-r000001-abcdef12-p00000-c000000-e001-a000001.parquet", "p");
         Path foreign = write("out/.other.tmp", "x");
 
-        List<String> removed = storage.removeAbandonedTemporaries(root.resolve("out").toString());
+        List<String> removed;
+        try (FileChannel writer = FileChannel.open(inFlight, StandardOpenOption.WRITE); FileLock ignored = writer.lock()) {
+            removed = storage.removeAbandonedTemporaries(root.resolve("out").toString());
+        }
 
         assertThat(removed).containsExactlyInAnyOrder(dead.toUri().toString(), deadNested.toUri().toString());
         assertThat(dead).doesNotExist();
         assertThat(deadNested).doesNotExist();
-        assertThat(live).exists();
+        assertThat(inFlight).exists();
         assertThat(part).exists();
         assertThat(foreign).exists();
+    }
+
+    @Test
+    void createIfAbsentAndReplaceLeaveNoTemporaryBehind() throws IOException {
+        String uri = root.resolve("out/_manifest.json").toString();
+
+        assertThat(storage.createIfAbsent(uri, "one".getBytes(UTF_8))).isTrue();
+        assertThat(storage.createIfAbsent(uri, "two".getBytes(UTF_8))).isFalse();
+        assertThat(storage.replace(uri, "three".getBytes(UTF_8), storage.stat(uri).orElseThrow().version())).isTrue();
+
+        assertThat(Files.readString(root.resolve("out/_manifest.json"))).isEqualTo("three");
+        try (var files = Files.list(root.resolve("out"))) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactly("_manifest.json");
+        }
     }
 
     private Path write(String relative, String content) throws IOException {
