@@ -49,4 +49,12 @@ public abstract class NightshiftException extends RuntimeException {
     public final Disposition disposition() {
         return disposition;
     }
+
+    /**
+     * What this error means when it fails a run that exists (planned, claimed, partly scored): the same as
+     * {@link #disposition()} unless the fix leaves the run's plan valid, so that relaunching after the fix is the way on.
+     */
+    public Disposition dispositionInRun() {
+        return disposition;
+    }
 }

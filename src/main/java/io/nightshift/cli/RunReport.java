@@ -46,7 +46,8 @@ final class RunReport {
             out.printf("  log           %s%n", log);
         }
         if (outcome.configurationError()) {
-            out.printf("  fix the command, job spec or model and start a new run (relaunching run %d cannot help)%n", outcome.runId());
+            out.printf("  fix the command, job spec or model and start a new run, after nightshift abandon %d frees the output%n"
+                    + "  (relaunching run %d cannot help)%n", outcome.runId(), outcome.runId());
         } else if (!outcome.completed() && (outcome.failure() == null || !outcome.failure().contains("nightshift relaunch"))) {
             // (A stop's reason already says how to relaunch: once is enough.)
             out.printf("  relaunch with: nightshift relaunch %d%n", outcome.runId());

@@ -1,5 +1,6 @@
 package io.nightshift.job;
 
+import io.nightshift.NightshiftException;
 import io.nightshift.commit.OutputClaim;
 import io.nightshift.commit.OutputCommitter;
 import io.nightshift.scoring.ScoringException;
@@ -99,8 +100,14 @@ final class OutputClaims {
                     + "gone for good delete " + output + (output.endsWith("/") ? "" : "/") + OutputCommitter.CLAIM
                     + " and its part files.");
         }
+        // A holder that failed on its configuration (too many rejects, a wrong column) would fail the same way again.
+        boolean failedOnConfiguration = RunReasons.recordedDisposition(lastExecution(holder).get())
+                .map(NightshiftException.Disposition::fixFirst).orElse(false);
+        String advice = failedOnConfiguration
+                ? "It failed on its configuration, so relaunching cannot help: abandon it with nightshift abandon " + holder.runId()
+                        + " (its rejects are deleted with it), then start the new run."
+                : "Relaunch run " + holder.runId() + ", or abandon it with nightshift abandon " + holder.runId() + ".";
         return new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot score into " + output + ": run " + holder.runId()
-                + " (" + progress.apply(holder.runId()) + ") holds it. Relaunch run " + holder.runId()
-                + ", or abandon it with nightshift abandon " + holder.runId() + ".");
+                + " (" + progress.apply(holder.runId()) + ") holds it. " + advice);
     }
 }

@@ -74,7 +74,7 @@ final class RunReasons {
         for (Throwable failure : execution.getAllFailureExceptions()) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
                 if (cause instanceof NightshiftException ours) {
-                    return Optional.of(ours.disposition());
+                    return Optional.of(ours.dispositionInRun());
                 }
             }
         }

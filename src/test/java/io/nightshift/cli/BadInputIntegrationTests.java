@@ -477,9 +477,18 @@ class BadInputIntegrationTests {
         assertThat(result.reason()).contains("rejected " + FILES * BAD_ROWS_PER_FILE + " of")
                 .contains("above max-reject-fraction").contains("Reasons:").contains("_FEATURE")
                 .contains("--max-reject-fraction");
-        assertThat(result.out()).doesNotContain("relaunch with");
+        assertThat(result.out()).doesNotContain("relaunch with").contains("nightshift abandon " + result.runId());
         assertThat(output.resolve("_manifest.json")).doesNotExist();
         assertThat(output.resolve("_SUCCESS")).doesNotExist();
+
+        // and: the failed run keeps its rejects (and the output) until it is abandoned; a new run is told so
+        Result again = nightshift(append(scoreArguments(goodInput.toString(), output), "--max-reject-fraction", "0.5"));
+        assertThat(again.exitCode()).as(again.all()).isEqualTo(2);
+        assertThat(again.message()).contains("failed on its configuration, so relaunching cannot help")
+                .contains("nightshift abandon " + result.runId()).doesNotContain("Relaunch run");
+        assertThat(nightshift("abandon", String.valueOf(result.runId())).exitCode()).isZero();
+        Result fixed = nightshift(append(scoreArguments(goodInput.toString(), output), "--max-reject-fraction", "0.5"));
+        assertThat(fixed.exitCode()).as(fixed.all()).isZero();
     }
 
     // --- usage ---------------------------------------------------------------------------------------------------
