@@ -37,8 +37,7 @@ final class RunJson {
         return JSON.writeValueAsString(run(run));
     }
 
-    /** {@code nightshift score|run|relaunch --json}: how this execution ended. */
-    /** {@code log} is the run's log file, or null when it has none. */
+    /** {@code nightshift score|run|relaunch --json}: how this execution ended; {@code log} is the run's log file, or null. */
     static String outcome(RunOutcome outcome, java.nio.file.Path log) {
         ObjectNode node = JSON.createObjectNode();
         node.put("runId", outcome.runId());
