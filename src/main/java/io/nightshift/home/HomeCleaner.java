@@ -67,8 +67,13 @@ public final class HomeCleaner {
      * @param path  the file, or the model's directory
      * @param files how many files it holds (1 for a file)
      * @param bytes their size
+     * @param seen  its modification time when gc looked at it: a model used since then (its directory's time is
+     *              refreshed on every use) is no longer deleted
      */
-    public record Entry(Kind kind, Path path, long files, long bytes, String why) {
+    public record Entry(Kind kind, Path path, long files, long bytes, String why, Instant seen) {
+        Entry(Kind kind, Path path, long files, long bytes, String why) {
+            this(kind, path, files, bytes, why, modified(path));
+        }
     }
 
     /** The decision for one home: what goes, and what stays although it is older than the limit (with the reason). */
@@ -185,6 +190,10 @@ public final class HomeCleaner {
         List<String> failures = new ArrayList<>();
         for (Entry entry : plan.deletions()) {
             try {
+                // A command may have started using the model between planning and now: then it stays.
+                if (entry.kind() == Kind.MODEL && modified(entry.path()).isAfter(entry.seen())) {
+                    continue;
+                }
                 deleteTree(entry.path());
                 files += entry.files();
                 bytes += entry.bytes();

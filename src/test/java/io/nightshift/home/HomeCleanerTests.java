@@ -47,6 +47,22 @@ class HomeCleanerTests {
     }
 
     @Test
+    void aModelUsedBetweenPlanningAndDeletingIsKept() throws IOException {
+        // given: an old model gc plans to delete
+        Path old = model("a", OLD);
+        HomeCleaner.Plan plan = HomeCleaner.plan(home, List.of(), LIMIT, NOW);
+        assertThat(paths(plan)).containsExactly(old);
+
+        // when: a command caches it again (which refreshes its directory's time) before gc deletes
+        touch(old, RECENT);
+        HomeCleaner.Result result = HomeCleaner.delete(plan);
+
+        // then
+        assertThat(old.resolve("model.onnx")).exists();
+        assertThat(result.files()).isZero();
+    }
+
+    @Test
     void aModelPinnedByARunThatCanBeRelaunchedIsKeptWhateverItsAge() throws IOException {
         // given: three old models; runs that failed, stopped or died still need theirs
         Path failed = model("a", OLD);
