@@ -32,6 +32,11 @@ final class JobRepositoryUnavailableException extends NightshiftException {
         }
         String state = sql.getSQLState() == null ? "" : sql.getSQLState();
         // SQLSTATE class 08: the connection could not be made or broke; 28: the login was refused; 3D: no such database.
+        // Anything else (a migration refused a permission, a checksum mismatch) happened on a database that did
+        // connect: Spring's own report of it stays.
+        if (!state.startsWith("08") && !state.startsWith("28") && !state.startsWith("3D") && !unknownHost) {
+            return null;
+        }
         boolean unreachable = state.startsWith("08") && !unknownHost;
         String reason = sql.getMessage() == null ? sql.toString() : sql.getMessage().strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
         String advice = unreachable ? "is the database up? The same command works once it answers"
