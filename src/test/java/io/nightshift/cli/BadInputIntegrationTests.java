@@ -1,21 +1,19 @@
 package io.nightshift.cli;
 
+import static io.nightshift.testing.InProcessCommand.nightshift;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.testing.InProcessCommand.Result;
 import io.nightshift.demo.SyntheticData;
 import io.nightshift.testing.ScoringFixtures;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +35,6 @@ class BadInputIntegrationTests {
     private static final long ROWS_PER_FILE = 2_000;
     private static final int ROW_GROUP_ROWS = 500;
     private static final int BAD_ROWS_PER_FILE = 4;
-    private static final Pattern RUN_LINE = Pattern.compile("^run (\\d+) execution \\d+: (\\w+)", Pattern.MULTILINE);
 
     @TempDir
     static Path shared;
@@ -517,56 +514,7 @@ class BadInputIntegrationTests {
 
     // --- helpers -------------------------------------------------------------------------------------------------
 
-    /** What a command printed and returned. */
-    private record Result(int exitCode, String out, String err) {
 
-        /** The "reason" line a failed run prints on stdout. */
-        String reason() {
-            return out.lines().filter(line -> line.strip().startsWith("reason")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no reason line in:\n" + all()));
-        }
-
-        /**
-         * The one message a user sees: the error line on stderr for a command that did not run (stderr also carries
-         * the logs), else the failed run's reason.
-         */
-        String message() {
-            return err.lines().filter(line -> line.startsWith("nightshift: ")).findFirst().orElseGet(this::reason);
-        }
-
-        long runId() {
-            Matcher matcher = RUN_LINE.matcher(out);
-            if (!matcher.find()) {
-                throw new AssertionError("no run line in:\n" + all());
-            }
-            return Long.parseLong(matcher.group(1));
-        }
-
-        String all() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-        }
-    }
-
-    private static Result nightshift(String... arguments) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exitCode = Nightshift.execute(arguments);
-        } finally {
-            System.out.flush();
-            System.err.flush();
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        Result result = new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        originalOut.println("nightshift " + String.join(" ", arguments) + "\n" + result.all());
-        return result;
-    }
 
     private Result score(Path input) {
         return nightshift(scoreArguments(input.toString(), output));

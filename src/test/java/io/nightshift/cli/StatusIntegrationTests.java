@@ -1,16 +1,16 @@
 package io.nightshift.cli;
 
+import static io.nightshift.testing.InProcessCommand.nightshift;
+
 import static io.nightshift.testing.RunOutputs.runId;
 import static io.nightshift.testing.RunOutputs.waitForParts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.testing.InProcessCommand.Result;
 import io.nightshift.testing.NightshiftProcess;
 import io.nightshift.testing.ScoringFixtures;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -349,17 +349,6 @@ class StatusIntegrationTests {
 
     // --- helpers -------------------------------------------------------------------------------------------------
 
-    /** What a command printed and returned. */
-    private record Result(int exitCode, String out, String err) {
-
-        long runId() {
-            return runLine(out).runId();
-        }
-
-        String all() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-        }
-    }
 
     private record RunLine(long runId, long executionId, String status) {
     }
@@ -378,26 +367,6 @@ class StatusIntegrationTests {
         return JSON.readTree(result.out());
     }
 
-    private static Result nightshift(String... arguments) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exitCode = Nightshift.execute(arguments);
-        } finally {
-            System.out.flush();
-            System.err.flush();
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        Result result = new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        originalOut.println("nightshift " + String.join(" ", arguments) + "\n" + result.all());
-        return result;
-    }
 
     private static String[] scoreArguments(Path input, Path output) {
         return append(common(input, output), "--threads", "2");
