@@ -3,6 +3,7 @@ package io.nightshift.scoring;
 import io.nightshift.parquet.ColumnKind;
 import io.nightshift.parquet.ColumnVector;
 import io.nightshift.parquet.ColumnarParquetReader;
+import io.nightshift.parquet.ParquetFormatException;
 import io.nightshift.storage.FileChangedException;
 import io.nightshift.storage.Storage;
 import java.io.IOException;
@@ -76,10 +77,16 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
             rows = reader.read(vectors, batchSize);
         } catch (FileChangedException e) {
             throw InputPins.changed(context(), fileUri(), e.change());
+        } catch (ParquetFormatException e) {
+            // The bytes are the planned ones (pinned), and they cannot be decoded: a relaunch reads them again.
+            throw new ScoringException(ScoringException.Kind.CONFIGURATION, "Cannot read " + fileUri() + " (partition "
+                    + partition.name() + ", rows after " + (partition.firstRowIndex() + rowsRead) + "): " + e.getMessage()
+                    + ". The file is as planned but corrupt, so relaunching would fail the same way: replace the file, "
+                    + "then start a new run (nightshift abandon " + runId + " frees the output).", e);
         } catch (IOException e) {
             throw new ItemStreamException("Cannot read " + fileUri() + " (partition " + partition.name() + ", rows after "
                     + (partition.firstRowIndex() + rowsRead) + "): " + e.getMessage()
-                    + ". Fix or replace the file, then relaunch the run.", e);
+                    + ". Relaunch the run once the storage answers.", e);
         }
         if (rows == 0) {
             // The end of the partition, before its last chunk is written and committed: one more proof that every

@@ -215,8 +215,10 @@ class BadInputIntegrationTests {
         Result result = score(input);
 
         // then: the summary names the file and the run's log file; the console has no stack trace, the log file has it
-        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
-        assertThat(result.reason()).contains(corrupt.getFileName().toString()).contains("Fix or replace the file");
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.reason()).contains(corrupt.getFileName().toString()).contains("replace the file, then start a new run")
+                .contains("nightshift abandon " + result.runId());
+        assertThat(result.out()).doesNotContain("relaunch with");
         Path log = workspace.resolve("home").resolve("logs").resolve("run-" + result.runId() + ".log");
         assertThat(result.out()).contains("  log           " + log);
         assertThat(result.all()).doesNotContain("\tat ").doesNotContain("Exception:");

@@ -116,22 +116,21 @@ class StatusIntegrationTests {
 
     @Test
     void aRunThatFailedWhilePlanningShowsItsReasonAndDashesForWhatItNeverHad() throws IOException {
-        // when: a feature column the input does not have
-        Result score = nightshift("score", "--model", model.toString(), "--input", input.toString(), "--output", output.toString(),
-                "--id-column", ScoringFixtures.ID, "--features", "f00,nope", "--threads", "2");
+        // when: the second input file is truncated (the checks before the run read only the first file's footer)
+        Result score = nightshift(scoreArguments(inputWithATruncatedSecondFile(), output));
         long runId = score.runId();
         Result status = nightshift("status", Long.toString(runId));
         JsonNode json = json(nightshift("status", Long.toString(runId), "--json"));
 
-        // then
+        // then: relaunchable (nothing was planned, so a relaunch plans again once the file is fixed)
         assertThat(score.exitCode()).as(score.all()).isEqualTo(1);
         assertThat(status.out()).doesNotContain("null")
                 .contains("run " + runId + " (score): FAILED")
-                .containsPattern("  reason      .*feature column 'nope' is missing")
+                .containsPattern("  reason      .*part-00001\\.parquet")
                 .contains("  rows        - (not planned)")
                 .contains("  model       -")
                 .contains("  output      -");
-        assertThat(json.get("reason").asString()).contains("feature column 'nope' is missing");
+        assertThat(json.get("reason").asString()).contains("part-00001.parquet");
         assertThat(json.get("model").isNull()).isTrue();
         assertThat(json.get("output").isNull()).isTrue();
         assertThat(json.get("executions").get(0).get("reason").asString()).isEqualTo(json.get("reason").asString());
@@ -154,8 +153,8 @@ class StatusIntegrationTests {
         long runId = score.runId();
         Result status = nightshift("status", Long.toString(runId));
 
-        // then
-        assertThat(score.exitCode()).as(score.all()).isEqualTo(1);
+        // then: corrupt bytes are a configuration error (a relaunch reads the same pinned bytes)
+        assertThat(score.exitCode()).as(score.all()).isEqualTo(2);
         assertThat(status.out()).doesNotContain("null")
                 .containsPattern("  reason      Cannot read .*part-00001\\.parquet")
                 .containsPattern("  rows        [0-9,]+ / %,d scored or rejected, not committed".formatted(TOTAL_ROWS))
@@ -170,14 +169,15 @@ class StatusIntegrationTests {
         Result status = nightshift("status", Long.toString(runId));
         JsonNode json = json(nightshift("status", Long.toString(runId), "--json"));
 
-        // then
-        assertThat(score.exitCode()).as(score.all()).isEqualTo(1);
+        // then: too many rejects is a configuration error (a relaunch reads the same rows with the same limit)
+        assertThat(score.exitCode()).as(score.all()).isEqualTo(2);
         assertThat(status.out()).contains("  rows        %,d / %,d scored or rejected, not committed".formatted(TOTAL_ROWS, TOTAL_ROWS))
                 .doesNotContain("%,d committed".formatted(TOTAL_ROWS))
                 .contains("above max-reject-fraction");
         assertThat(json.get("rows").get("done").asLong()).isEqualTo(TOTAL_ROWS);
         assertThat(json.get("rows").get("committed").asLong()).isZero();
-        assertThat(json.get("disposition").asString()).isEqualTo("RELAUNCHABLE");
+        assertThat(json.get("disposition").asString()).isEqualTo("CONFIGURATION");
+        assertThat(json.get("relaunchable").asBoolean()).isFalse();
     }
 
     @Test
@@ -309,9 +309,9 @@ class StatusIntegrationTests {
     @Test
     void theListAlignsItsColumnsAndLimitAndAllDoWhatTheySay() throws IOException {
         // given: three runs, two failed while planning, one completed
+        Path truncated = inputWithATruncatedSecondFile();
         for (int i = 0; i < 2; i++) {
-            nightshift("score", "--model", model.toString(), "--input", input.toString(), "--output", output.toString(),
-                    "--id-column", ScoringFixtures.ID, "--features", "f00,nope", "--threads", "2");
+            nightshift(scoreArguments(truncated, home.resolve("output-" + i)));
         }
         long completed = nightshift(scoreArguments(input, output)).runId();
 
@@ -399,6 +399,21 @@ class StatusIntegrationTests {
     }
 
     /** Random bytes over the middle third of a file: its data pages, not its footer. */
+    /** A copy of the input whose second file is cut in half: its footer is gone, so planning fails on it. */
+    private Path inputWithATruncatedSecondFile() throws IOException {
+        Path copy = Files.createDirectories(home.resolve("truncated-input"));
+        try (Stream<Path> files = Files.list(input)) {
+            for (Path file : files.sorted().toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path second = copy.resolve("part-00001.parquet");
+        try (RandomAccessFile file = new RandomAccessFile(second.toFile(), "rw")) {
+            file.setLength(file.length() / 2);
+        }
+        return copy;
+    }
+
     private static void corruptTheMiddle(Path file) throws IOException {
         try (RandomAccessFile access = new RandomAccessFile(file.toFile(), "rw")) {
             long size = access.length();
