@@ -150,7 +150,7 @@ public final class HomeCleaner {
             Instant lastUsed = lastUsed(directory, pinning);
             if (!relaunchable.isEmpty()) {
                 if (lastUsed.isBefore(limit)) {
-                    keptOld.add(model(directory, "pinned by " + describe(relaunchable) + ", which can be relaunched"));
+                    keptOld.add(model(directory, "pinned by " + describe(relaunchable) + ", which is not finished or abandoned"));
                 } else {
                     keptRecent++;
                 }
@@ -173,7 +173,7 @@ public final class HomeCleaner {
                 keptRecent++;
             } else if (run != null && run.relaunchable()) {
                 keptOld.add(new Entry(Kind.LOG, log, 1, size(log), "run " + run.runId() + " is " + run.status()
-                        + " and can be relaunched (abandon it to let its log go)"));
+                        + " and not abandoned (abandon it to let its log go)"));
             } else {
                 deletions.add(new Entry(Kind.LOG, log, 1, size(log), (run == null ? "no such run in the job repository"
                         : "run " + run.runId() + " " + run.status()) + ", last written " + WHEN.format(written)));

@@ -30,7 +30,8 @@ class GcIntegrationTests {
 
     @Test
     void gcDeletesOldCachesAndFinishedRunsLogsKeepsWhatARelaunchNeedsAndADryRunChangesNothing() throws Exception {
-        // given: run 1 completes; run 2 fails (too many rejects) and stays relaunchable; both pin the same model
+        // given: run 1 completes; run 2 fails (too many rejects: exit 2) and is not abandoned, so what it pinned stays;
+        // both pin the same model
         Path input = workspace.resolve("input");
         ScoringFixtures.data(input, 1, 4_000, 1_000, 3);
         Path model = ScoringFixtures.logisticModel(workspace.resolve("model"), ScoringFixtures.FEATURES);
@@ -38,7 +39,7 @@ class GcIntegrationTests {
         Path home = workspace.resolve("process").resolve("var");
         assertThat(nightshift.run(score(model, input, workspace.resolve("out-1")))).as(nightshift.output()).isZero();
         assertThat(nightshift.run(append(score(model, input, workspace.resolve("out-2")), "--max-reject-fraction", "0")))
-                .as(nightshift.output()).isEqualTo(1);
+                .as(nightshift.output()).isEqualTo(2);
         Path pinned = onlyModelDirectory(home);
 
         // and: what two months leave behind
@@ -63,7 +64,7 @@ class GcIntegrationTests {
                 .contains("would delete temporary models/" + pinned.getFileName() + "/.model-4242.tmp (1000 B)")
                 .contains("would delete log logs/run-1.log (5 B): run 1 COMPLETED")
                 .contains("would delete log logs/run-77.log (12 B): no such run in the job repository")
-                .contains("keep log logs/run-2.log: run 2 is FAILED and can be relaunched")
+                .contains("keep log logs/run-2.log: run 2 is FAILED and not abandoned")
                 .contains("dry run: would delete 4 file(s), 3.9 KiB (4,017 bytes); nothing changed");
         assertThat(List.of(unused, temporary, completedLog, strangerLog)).allSatisfy(path -> assertThat(path).exists());
 
@@ -79,7 +80,7 @@ class GcIntegrationTests {
                 .allSatisfy(path -> assertThat(path).exists());
 
         // and: the failed run still relaunches from the cache gc kept (and fails the same way: its rejects did not change)
-        assertThat(nightshift.run("relaunch", "2")).as(nightshift.output()).isEqualTo(1);
+        assertThat(nightshift.run("relaunch", "2")).as(nightshift.output()).isEqualTo(2);
         assertThat(nightshift.output()).contains("run 2 execution");
     }
 

@@ -78,7 +78,7 @@ class HomeCleanerTests {
         assertThat(plan.deletions()).isEmpty();
         assertThat(plan.keptOld()).extracting(HomeCleaner.Entry::path).containsExactlyInAnyOrder(failed, stopped, running);
         assertThat(plan.keptOld()).extracting(HomeCleaner.Entry::why)
-                .contains("pinned by run 1 FAILED, which can be relaunched");
+                .contains("pinned by run 1 FAILED, which is not finished or abandoned");
     }
 
     @Test
@@ -144,7 +144,7 @@ class HomeCleanerTests {
         // then
         assertThat(plan.deletions()).isEmpty();
         assertThat(plan.keptOld()).extracting(HomeCleaner.Entry::path).containsExactly(failed, stopped);
-        assertThat(plan.keptOld().getFirst().why()).isEqualTo("run 1 is FAILED and can be relaunched (abandon it to let its log go)");
+        assertThat(plan.keptOld().getFirst().why()).isEqualTo("run 1 is FAILED and not abandoned (abandon it to let its log go)");
     }
 
     @Test
