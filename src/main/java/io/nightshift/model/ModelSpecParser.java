@@ -1,6 +1,8 @@
 package io.nightshift.model;
 
+import io.nightshift.DidYouMean;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,18 +28,34 @@ import org.yaml.snakeyaml.error.YAMLException;
  * outputs:                        # optional: default one column per output element, named after the output
  *   - name: probability
  *     columns: [churn_probability]
+ * description: churn propensity   # optional, and so is everything below (what the registry and the gate read)
+ * task: binary-classification     # or regression
+ * positive-label: "1"             # binary classification: the label value that counts as positive
+ * training-data:                  # what it was trained on: uri plus rows, sha256 or both
+ *   uri: s3://lake/churn/2026-11/
+ *   rows: 240000
+ *   sha256: 41ab…(64 hex digits)
+ * training-metrics:               # name: number, as measured when training
+ *   auc: 0.84
+ *   log_loss: 0.41
  * </pre>
  */
-final class ModelSpecParser {
+public final class ModelSpecParser {
 
-    private static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "version", "input", "features", "outputs", "description");
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "version", "input", "features", "outputs", "description", "task",
+            "positive-label", "training-data", "training-metrics");
     private static final Set<String> FEATURE_KEYS = Set.of("name", "mean", "scale", "fill");
     private static final Set<String> OUTPUT_KEYS = Set.of("name", "columns");
+    private static final Set<String> TRAINING_DATA_KEYS = Set.of("uri", "rows", "sha256");
 
     private ModelSpecParser() {
     }
 
-    static ModelSpec parse(String yamlText, String source, String defaultName, String defaultVersion) {
+    /**
+     * Parses a model.yaml's text; {@code source} names it in errors, and name and version default to the given ones
+     * when the file has none.
+     */
+    public static ModelSpec parse(String yamlText, String source, String defaultName, String defaultVersion) {
         Object document;
         try {
             document = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
@@ -71,11 +89,63 @@ final class ModelSpecParser {
                 outputs.add(output(entries.get(i), source, "outputs[" + i + "]"));
             }
         }
+        ModelSpec.Metadata metadata = metadata(root, source);
         try {
-            return new ModelSpec(name, version, input, features, outputs);
+            return new ModelSpec(name, version, input, features, outputs, metadata);
         } catch (IllegalArgumentException e) {
             throw new ModelException("Cannot read " + source + ": " + e.getMessage());
         }
+    }
+
+    private static ModelSpec.Metadata metadata(Map<?, ?> root, String source) {
+        String description = stringOr(root.get("description"), null, source, "description");
+        String taskName = stringOr(root.get("task"), null, source, "task");
+        String positiveLabel = stringOr(root.get("positive-label"), null, source, "positive-label");
+        try {
+            ModelSpec.Task task = taskName == null ? null : ModelSpec.Task.fromYaml(taskName);
+            return new ModelSpec.Metadata(task, positiveLabel, trainingData(root.get("training-data"), source),
+                    trainingMetrics(root.get("training-metrics"), source), description);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("Cannot read " + source + ": " + e.getMessage());
+        }
+    }
+
+    private static ModelSpec.TrainingData trainingData(Object value, String source) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new ModelException("Cannot read " + source + ": 'training-data' must be a mapping {uri, rows, sha256}");
+        }
+        checkKeys(map, TRAINING_DATA_KEYS, source, "training-data.");
+        String uri = stringOr(map.get("uri"), null, source, "training-data.uri");
+        if (uri == null) {
+            throw new ModelException("Cannot read " + source + ": training-data.uri is missing");
+        }
+        Object rows = map.get("rows");
+        if (rows != null && !(rows instanceof Integer || rows instanceof Long)) {
+            throw new ModelException("Cannot read " + source + ": 'training-data.rows' must be a whole number, was '" + rows + "'");
+        }
+        return new ModelSpec.TrainingData(uri, rows == null ? null : ((Number) rows).longValue(),
+                stringOr(map.get("sha256"), null, source, "training-data.sha256"));
+    }
+
+    private static Map<String, Double> trainingMetrics(Object value, String source) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (value == null) {
+            return metrics;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new ModelException("Cannot read " + source + ": 'training-metrics' must be a mapping of metric name to number");
+        }
+        for (Map.Entry<?, ?> metric : map.entrySet()) {
+            String path = "training-metrics." + metric.getKey();
+            if (!(metric.getValue() instanceof Number number)) {
+                throw new ModelException("Cannot read " + source + ": '" + path + "' must be a number, was '" + metric.getValue() + "'");
+            }
+            metrics.put(String.valueOf(metric.getKey()), number.doubleValue());
+        }
+        return metrics;
     }
 
     private static ModelSpec.FeatureSpec feature(Object entry, String source, String path) {
@@ -131,8 +201,10 @@ final class ModelSpecParser {
     private static void checkKeys(Map<?, ?> map, Set<String> allowed, String source, String prefix) {
         for (Object key : map.keySet()) {
             if (!allowed.contains(String.valueOf(key))) {
-                throw new ModelException("Cannot read " + source + ": unknown setting '" + prefix + key + "'; allowed: "
-                        + allowed.stream().sorted().toList());
+                String suggestion = DidYouMean.closest(String.valueOf(key), allowed).map(name -> " (did you mean '" + prefix + name + "'?)")
+                        .orElse("");
+                throw new ModelException("Cannot read " + source + ": unknown setting '" + prefix + key + "'" + suggestion
+                        + "; allowed: " + allowed.stream().sorted().toList());
             }
         }
     }

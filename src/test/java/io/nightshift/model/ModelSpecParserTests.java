@@ -202,6 +202,108 @@ class ModelSpecParserTests {
                 .hasMessageContaining("'features[0].fill'");
     }
 
+    @Test
+    void theOptionalMetadataGivesTaskPositiveLabelTrainingDataAndMetricsInFileOrder() {
+        // given
+        String yaml = """
+                name: churn
+                features: [a, b]
+                description: churn propensity
+                task: binary-classification
+                positive-label: 1
+                training-data:
+                  uri: s3://lake/churn/2026-11/
+                  rows: 240000
+                  sha256: %s
+                training-metrics:
+                  log_loss: 0.41
+                  auc: 0.84
+                """.formatted("ab".repeat(32));
+
+        // when
+        ModelSpec spec = parse(yaml);
+
+        // then
+        ModelSpec.Metadata metadata = spec.metadata();
+        assertThat(metadata.task()).isEqualTo(ModelSpec.Task.BINARY_CLASSIFICATION);
+        assertThat(metadata.positiveLabel()).isEqualTo("1");
+        assertThat(metadata.trainingData()).isEqualTo(new ModelSpec.TrainingData("s3://lake/churn/2026-11/", 240_000L, "ab".repeat(32)));
+        assertThat(metadata.trainingMetrics()).containsExactly(java.util.Map.entry("log_loss", 0.41), java.util.Map.entry("auc", 0.84));
+        assertThat(metadata.description()).isEqualTo("churn propensity");
+    }
+
+    @Test
+    void aFileWithoutMetadataHasNone() {
+        // when
+        ModelSpec spec = parse("name: churn\nfeatures: [a]\n");
+
+        // then
+        assertThat(spec.metadata()).isEqualTo(ModelSpec.Metadata.NONE);
+    }
+
+    @Test
+    void anUnknownTaskIsNamedWithTheKnownOnes() {
+        assertThatThrownBy(() -> parse("task: classification\n"))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining(SOURCE)
+                .hasMessageContaining("task must be one of [binary-classification, regression], was 'classification'");
+    }
+
+    @Test
+    void trainingDataNeedsRowsOrASha256BesidesItsUri() {
+        assertThatThrownBy(() -> parse("training-data:\n  uri: s3://lake/x\n"))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("training-data needs rows or sha256 besides its uri");
+    }
+
+    @Test
+    void aTrainingMetricThatIsNotANumberIsNamed() {
+        assertThatThrownBy(() -> parse("training-metrics:\n  auc: high\n"))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("'training-metrics.auc' must be a number, was 'high'");
+    }
+
+    @Test
+    void aMisspeltSettingGetsADidYouMean() {
+        assertThatThrownBy(() -> parse("positive_lable: 1\n"))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("unknown setting 'positive_lable' (did you mean 'positive-label'?)");
+        assertThatThrownBy(() -> parse("training-data:\n  url: s3://x\n  rows: 3\n"))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("unknown setting 'training-data.url' (did you mean 'training-data.uri'?)");
+    }
+
+    @Test
+    void whatTheWriterWritesParsesBackToTheSameSpec() {
+        // given
+        ModelSpec spec = new ModelSpec("churn", "3", "features",
+                List.of(ModelSpec.FeatureSpec.plain("f00"), new ModelSpec.FeatureSpec("f01", 64.8f, 30.1f, 64.8f),
+                        new ModelSpec.FeatureSpec("f02", 0f, 1f, 0.5f)),
+                List.of(new ModelSpec.OutputSpec("probability", List.of("churn_probability")), new ModelSpec.OutputSpec("raw", List.of())),
+                new ModelSpec.Metadata(ModelSpec.Task.BINARY_CLASSIFICATION, "1", new ModelSpec.TrainingData("s3://lake/x", 10L, null),
+                        java.util.Map.of("auc", 0.84), "weekly churn model"));
+
+        // when
+        String yaml = ModelSpecWriter.write(spec);
+
+        // then
+        assertThat(ModelSpecParser.parse(yaml, SOURCE, "default", "0")).isEqualTo(spec);
+        assertThat(yaml).contains("- f00\n").contains("version: '3'");
+    }
+
+    @Test
+    void theWriterLeavesTheVersionOutWhenAskedSoTheDefaultApplies() {
+        // given
+        ModelSpec spec = new ModelSpec("churn", "3", null, List.of(ModelSpec.FeatureSpec.plain("a")), List.of());
+
+        // when
+        String yaml = ModelSpecWriter.write(spec, false);
+
+        // then
+        assertThat(yaml).doesNotContain("version");
+        assertThat(ModelSpecParser.parse(yaml, SOURCE, "x", "default-version").version()).isEqualTo("default-version");
+    }
+
     private static ModelSpec parse(String yaml) {
         return ModelSpecParser.parse(yaml, SOURCE, "churn", "1a2b3c4d5e6f");
     }
