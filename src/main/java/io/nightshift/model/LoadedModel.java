@@ -262,6 +262,31 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The number of features a bare model's single float input {@code [rows, features]} takes, as ONNX Runtime reads it
+     * from the file; empty when the width is dynamic. What {@code models register --feature-prefix} names columns by.
+     */
+    public static java.util.OptionalInt inputWidth(java.nio.file.Path onnxFile) {
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+            sessionOptions.setIntraOpNumThreads(1);
+            try (OrtSession session = environment.createSession(onnxFile.toString(), sessionOptions)) {
+                Map<String, NodeInfo> inputs = session.getInputInfo();
+                if (inputs.size() != 1 || !(inputs.values().iterator().next().getInfo() instanceof TensorInfo tensor)
+                        || tensor.getShape().length != 2) {
+                    throw new ModelException("Cannot read the input width of " + onnxFile + ": it has inputs " + inputs.values()
+                            + "; Nightshift feeds one float tensor [rows, features]");
+                }
+                long width = tensor.getShape()[1];
+                return width > 0 ? java.util.OptionalInt.of((int) width) : java.util.OptionalInt.empty();
+            }
+        } catch (OrtException e) {
+            throw new ModelException("Cannot read model " + onnxFile + ": " + sentence(e.getMessage())
+                    + " Is it a complete, valid ONNX model with one float input [rows, features]?", e);
+        }
+    }
+
     static Device device(InferenceOptions options) {
         return options.device() == InferenceOptions.Device.GPU ? Device.gpu() : Device.cpu();
     }

@@ -2,37 +2,40 @@ package io.nightshift.model;
 
 import io.nightshift.storage.Storage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * Finds a model at a user-given location (a bare {@code .onnx} file, or a directory holding {@code model.onnx} and
  * optionally {@code model.yaml}) on any {@link Storage}, verifies an expected sha256 when a relaunch pins one, and
- * keeps a local copy under the cache directory keyed by sha256 (ONNX Runtime loads from a local file).
+ * keeps a local copy in the {@link ModelCache} (ONNX Runtime loads from a local file). A value of the form
+ * {@code NAME@VERSION} or {@code NAME@ALIAS} that is not an existing path is a registry reference, resolved by
+ * {@link ModelReferences}.
  */
 public final class ModelResolver {
 
-    static final String MODEL_FILE = "model.onnx";
-    static final String SPEC_FILE = "model.yaml";
+    static final String MODEL_FILE = ModelCache.MODEL_FILE;
+    static final String SPEC_FILE = ModelCache.SPEC_FILE;
 
     private final Storage storage;
-    private final Path cacheDirectory;
+    private final ModelCache cache;
+    private final ModelReferences references;
 
     public ModelResolver(Storage storage, Path cacheDirectory) {
+        this(storage, new ModelCache(cacheDirectory), ModelReferences.NONE);
+    }
+
+    public ModelResolver(Storage storage, ModelCache cache, ModelReferences references) {
         this.storage = storage;
-        this.cacheDirectory = cacheDirectory;
+        this.cache = cache;
+        this.references = references;
     }
 
     public ModelArtifact resolve(String location) {
+        if (isRegistryReference(location)) {
+            return references.resolve(location);
+        }
         String uri = storage.normalize(location);
         try {
             String onnxUri;
@@ -61,14 +64,24 @@ public final class ModelResolver {
         }
     }
 
-    /** Builds the artifact from the model's bytes and caches the files by sha256 (model.yaml only when there is one). */
+    /**
+     * Whether a value names a registered model: it has the form {@code NAME@SELECTOR} and no file or model directory
+     * exists at it (a path that happens to contain {@code @} stays a path).
+     */
+    boolean isRegistryReference(String location) {
+        if (!ModelReferences.isReference(location)) {
+            return false;
+        }
+        String uri = storage.normalize(location);
+        try {
+            return storage.stat(uri).isEmpty() && storage.stat(storage.resolve(uri, MODEL_FILE)).isEmpty();
+        } catch (IOException e) {
+            throw new ModelException("Cannot load model " + location + ": " + e.getMessage(), e);
+        }
+    }
+
     private ModelArtifact artifact(String uri, String defaultName, byte[] onnx, byte[] specBytes, String specUri) throws IOException {
-        String sha256 = sha256(onnx, specBytes == null ? new byte[0] : specBytes);
-        ModelSpec spec = specBytes != null
-                ? ModelSpecParser.parse(new String(specBytes, StandardCharsets.UTF_8), specUri, defaultName, sha256.substring(0, 12))
-                : new ModelSpec(defaultName, sha256.substring(0, 12), null, List.of(), List.of());
-        Path local = cache(sha256, onnx, specBytes);
-        return new ModelArtifact(uri, local, spec, specBytes == null, sha256);
+        return cache.artifact(uri, defaultName, onnx, specBytes, specUri);
     }
 
     /**
@@ -77,14 +90,18 @@ public final class ModelResolver {
      * relaunch), else from the location, checked against the sha256.
      */
     public ModelArtifact resolvePinned(String location, String expectedSha256) {
-        Path directory = cacheDirectory.resolve(expectedSha256);
+        if (isRegistryReference(location)) {
+            // The registry verifies the stored files at every load; the reference already names one exact version.
+            return resolveExpecting(location, expectedSha256);
+        }
+        Path directory = cache.directory().resolve(expectedSha256);
         Path onnxFile = directory.resolve(MODEL_FILE);
         Path specFile = directory.resolve(SPEC_FILE);
         if (Files.isRegularFile(onnxFile)) {
             try {
                 byte[] onnx = Files.readAllBytes(onnxFile);
                 byte[] specBytes = Files.isRegularFile(specFile) ? Files.readAllBytes(specFile) : null;
-                if (sha256(onnx, specBytes == null ? new byte[0] : specBytes).equals(expectedSha256)) {
+                if (ModelCache.sha256(onnx, specBytes == null ? new byte[0] : specBytes).equals(expectedSha256)) {
                     String uri = storage.normalize(location);
                     String defaultName = defaultName(specBytes == null ? uri : storage.resolve(uri, MODEL_FILE), uri, specBytes != null);
                     return artifact(uri, defaultName, onnx, specBytes, specFile.toUri().toString());
@@ -107,39 +124,6 @@ public final class ModelResolver {
         return artifact;
     }
 
-    private Path cache(String sha256, byte[] onnx, byte[] specBytes) throws IOException {
-        Path directory = cacheDirectory.resolve(sha256);
-        Path file = directory.resolve(MODEL_FILE);
-        if (specBytes != null) {
-            cacheFile(directory, directory.resolve(SPEC_FILE), specBytes);
-        }
-        cacheFile(directory, file, onnx);
-        markUsed(directory);
-        return file;
-    }
-
-    /**
-     * Sets the cache directory's modification time to now each time a command resolves the model: {@code nightshift gc}
-     * measures a cached model's last use by it, and must not take a model that is in use but was cached long ago.
-     */
-    private static void markUsed(Path directory) {
-        try {
-            Files.setLastModifiedTime(directory, FileTime.from(Instant.now()));
-        } catch (IOException e) {
-            // A read-only cache still serves the model; gc then falls back to the runs that pinned it.
-        }
-    }
-
-    private static void cacheFile(Path directory, Path file, byte[] content) throws IOException {
-        if (Files.isRegularFile(file) && Files.size(file) == content.length) {
-            return;
-        }
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, ".model-", ".tmp");
-        Files.write(temporary, content);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private static String defaultName(String onnxUri, String uri, boolean directory) {
         String path = directory || !onnxUri.equals(uri) ? trimSlash(uri) : onnxUri;
         String last = path.substring(path.lastIndexOf('/') + 1);
@@ -148,16 +132,5 @@ public final class ModelResolver {
 
     private static String trimSlash(String uri) {
         return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
-    }
-
-    static String sha256(byte[] first, byte[] second) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(first);
-            digest.update(second);
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
     }
 }
