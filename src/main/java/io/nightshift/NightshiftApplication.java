@@ -1,6 +1,8 @@
 package io.nightshift;
 
 import io.nightshift.commit.OutputCommitter;
+import io.nightshift.model.ModelCache;
+import io.nightshift.model.ModelReferences;
 import io.nightshift.model.ModelResolver;
 import io.nightshift.parquet.WriterOptions;
 import io.nightshift.scoring.LoadedModels;
@@ -41,8 +43,14 @@ public class NightshiftApplication {
     }
 
     @Bean
-    ModelResolver modelResolver(Storage storage, NightshiftProperties properties) {
-        return new ModelResolver(storage, properties.home().resolve("models"));
+    ModelCache modelCache(NightshiftProperties properties) {
+        return new ModelCache(properties.home().resolve("models"));
+    }
+
+    /** References such as {@code churn@production} go to the model registry ({@code model/registry}). */
+    @Bean
+    ModelResolver modelResolver(Storage storage, ModelCache cache, ModelReferences references) {
+        return new ModelResolver(storage, cache, references);
     }
 
     @Bean(destroyMethod = "close")

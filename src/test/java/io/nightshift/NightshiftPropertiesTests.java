@@ -2,6 +2,7 @@ package io.nightshift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.model.registry.RegistryProperties;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -96,8 +97,32 @@ class NightshiftPropertiesTests {
         // when
         TreeSet<String> documentedKeys = new TreeSet<>(flatten(documented, "").keySet());
 
-        // then
-        assertThat(documentedKeys).isEqualTo(leafProperties(NightshiftProperties.class, ""));
+        // then: the core's settings, and each feature's own record under its prefix
+        TreeSet<String> properties = leafProperties(NightshiftProperties.class, "");
+        properties.addAll(leafProperties(RegistryProperties.class, "registry."));
+        assertThat(documentedKeys).isEqualTo(properties);
+    }
+
+    @Test
+    void theRegistryLocationBindsFromItsKeyAndIsUnsetByDefault() throws IOException {
+        // given
+        Map<String, String> documented = new LinkedHashMap<>();
+        flatten(nightshiftSection(), "").forEach((key, value) -> documented.put("nightshift." + key, value));
+
+        // when
+        RegistryProperties set = bindRegistry(Map.of("nightshift.registry.location", "s3://models/registry"));
+        RegistryProperties byDefault = bindRegistry(Map.of());
+        RegistryProperties asDocumented = bindRegistry(documented);
+
+        // then: unset (and the documented empty value) means <home>/registry
+        assertThat(set.location()).isEqualTo("s3://models/registry");
+        assertThat(byDefault.location()).isNull();
+        assertThat(asDocumented).isEqualTo(byDefault);
+    }
+
+    private static RegistryProperties bindRegistry(Map<String, String> settings) {
+        return new Binder(List.of(new MapConfigurationPropertySource(settings)), new PropertySourcesPlaceholdersResolver(new StandardEnvironment()))
+                .bindOrCreate("nightshift.registry", RegistryProperties.class);
     }
 
     @Test
