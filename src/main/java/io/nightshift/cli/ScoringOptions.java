@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /** The options of {@code nightshift score}; the same names are the keys of a job spec. */
 final class ScoringOptions {
 
-    @Option(names = "--model", required = true, paramLabel = "PATH", description = "A .onnx file, or a model directory with model.onnx and model.yaml.")
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "A .onnx file, a model directory with model.onnx and model.yaml, or a registered version: NAME@VERSION or NAME@ALIAS (churn@3, churn@production).")
     String model;
 
     @Option(names = "--input", required = true, paramLabel = "URI", description = "Parquet input: a file, a directory or a glob; a path, file:// or s3://.")

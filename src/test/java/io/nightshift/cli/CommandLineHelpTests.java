@@ -55,6 +55,23 @@ class CommandLineHelpTests {
     }
 
     @Test
+    void theRegistryCommandsStateTheirExitCodes() {
+        for (List<String> command : everyCommand().stream().filter(path -> !path.isEmpty()
+                && (path.getFirst().equals("models") || path.getFirst().equals("audit"))).toList()) {
+            // given
+            out.getBuffer().setLength(0);
+            List<String> arguments = new ArrayList<>(command);
+            arguments.add("--help");
+
+            // when
+            execute(arguments.toArray(String[]::new));
+
+            // then
+            assertThat(out.toString()).as("%s", command).contains("Exit codes:", "  0   Success.", "  2   Refused or bad usage");
+        }
+    }
+
+    @Test
     void theTopLevelAndTheRunCommandsStateTheirExitCodes() {
         for (String command : List.of("", "demo", "score", "run", "relaunch")) {
             // given
@@ -119,10 +136,23 @@ class CommandLineHelpTests {
         ConsoleLog.verbose(false);
     }
 
+    /** Every command and subcommand ({@code models register} too), as the words that name it. */
     private static List<List<String>> everyCommand() {
         List<List<String>> commands = new ArrayList<>();
-        commands.add(List.of());
-        Nightshift.commandLine().getSubcommands().keySet().forEach(name -> commands.add(List.of(name)));
+        addWithSubcommands(Nightshift.commandLine(), List.of(), commands);
         return commands;
+    }
+
+    private static void addWithSubcommands(CommandLine command, List<String> path, List<List<String>> commands) {
+        commands.add(path);
+        command.getSubcommands().forEach((name, subcommand) -> {
+            List<String> subpath = new ArrayList<>(path);
+            subpath.add(name);
+            if (!name.equals("help")) {
+                addWithSubcommands(subcommand, subpath, commands);
+            } else {
+                commands.add(subpath);
+            }
+        });
     }
 }
