@@ -1,6 +1,7 @@
 package io.nightshift.job;
 
 import io.nightshift.DidYouMean;
+import io.nightshift.model.ModelReferences;
 import io.nightshift.scoring.ScoringSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ public final class JobSpecParser {
         String name = string(root, "name", source, true);
         try {
             ScoringSettings settings = new ScoringSettings(
-                    location(string(root, "model", source, true), directory),
+                    modelLocation(string(root, "model", source, true), directory),
                     location(string(root, "input", source, true), directory),
                     location(string(root, "output", source, true), directory),
                     location(string(root, "rejects", source, false), directory),
@@ -105,6 +106,17 @@ public final class JobSpecParser {
         return new JobSpecException("Cannot read job spec " + source + ": unknown setting '" + prefix + key + "'" + suggestion
                 + " Settings" + (prefix.isEmpty() ? "" : " of " + prefix.substring(0, prefix.length() - 1)) + ": "
                 + known.stream().sorted().toList());
+    }
+
+    /**
+     * The model as the spec means it: a registry reference ({@code churn@production}) stays as written unless a file or
+     * directory of that name lies beside the spec; anything else is a location ({@link #location}).
+     */
+    static String modelLocation(String value, Path directory) {
+        if (value != null && directory != null && ModelReferences.isReference(value) && !Files.exists(directory.resolve(value))) {
+            return value;
+        }
+        return location(value, directory);
     }
 
     /**

@@ -294,6 +294,23 @@ class JobSpecParserTests {
     }
 
     @Test
+    void aRegistryReferenceAsModelStaysAsWrittenUnlessAFileOfThatNameIsBesideTheSpec() throws IOException {
+        // given
+        Path specs = Files.createDirectories(directory.resolve("reference-specs"));
+        Path byReference = Files.writeString(specs.resolve("churn.yaml"), "name: churn\nmodel: churn@production\ninput: i\noutput: o\n");
+        Path byPath = Files.writeString(specs.resolve("local.yaml"), "name: local\nmodel: local@2\ninput: i\noutput: o\n");
+        Files.createDirectories(specs.resolve("local@2"));
+
+        // when
+        ScoringSettings reference = JobSpecParser.read(byReference).scoring();
+        ScoringSettings path = JobSpecParser.read(byPath).scoring();
+
+        // then
+        assertThat(reference.model()).isEqualTo("churn@production");
+        assertThat(path.model()).isEqualTo(specs.resolve("local@2").toString());
+    }
+
+    @Test
     void relativePathsAreRelativeToTheSpecFilesDirectory() throws IOException {
         // given: a spec in a directory of its own, read through a path relative to the working directory
         Path specs = Files.createDirectories(directory.resolve("specs"));
@@ -355,6 +372,7 @@ class JobSpecParserTests {
         JobSpec spec = JobSpecParser.read(Path.of("jobs", "churn-nightly.yaml"));
 
         // then
+        assertThat(spec.scoring().model()).isEqualTo("churn@production");
         assertThat(spec.scoring().input()).isEqualTo("s3://warehouse/customers/snapshot/*.parquet");
         assertThat(spec.scoring().rejects()).isEqualTo("s3://ml-scores/churn/nightly-rejects");
     }
