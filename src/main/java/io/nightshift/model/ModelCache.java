@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -81,8 +82,12 @@ public final class ModelCache {
         }
     }
 
+    /**
+     * Writes a cached file unless it already holds exactly these bytes: comparing the bytes, not only the size, means a
+     * cached copy changed in place is replaced by the verified bytes rather than loaded.
+     */
     private static void cacheFile(Path directory, Path file, byte[] content) throws IOException {
-        if (Files.isRegularFile(file) && Files.size(file) == content.length) {
+        if (Files.isRegularFile(file) && Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content)) {
             return;
         }
         Files.createDirectories(directory);
