@@ -96,8 +96,7 @@ final class RegistryFiles {
                     + " holds no files");
         }
         String reports = resolve(location, name, "reports", Integer.toString(version));
-        List<StorageFile> existing = storage.listRecursive(reports);
-        for (int attempt = existing.size() + 1; ; attempt++) {
+        for (int attempt = lastReportNumber(reports) + 1; ; attempt++) {
             String directory = storage.resolve(reports, Integer.toString(attempt));
             String marker = storage.resolve(directory, files.getFirst().getFileName().toString());
             // The first file's conditional create claims the directory: two gates storing at once get different ones.
@@ -109,6 +108,22 @@ final class RegistryFiles {
             }
             return directory.endsWith("/") ? directory : directory + "/";
         }
+    }
+
+    /** The highest {@code n} of the report directories under {@code reports}; 0 when there are none. */
+    private int lastReportNumber(String reports) throws IOException {
+        String prefix = reports.endsWith("/") ? reports : reports + "/";
+        int last = 0;
+        for (StorageFile file : storage.listRecursive(reports)) {
+            if (file.uri().startsWith(prefix)) {
+                String rest = file.uri().substring(prefix.length());
+                int slash = rest.indexOf('/');
+                if (slash > 0 && rest.substring(0, slash).matches("[0-9]{1,9}")) {
+                    last = Math.max(last, Integer.parseInt(rest.substring(0, slash)));
+                }
+            }
+        }
+        return last;
     }
 
     private String resolve(String base, String... names) {

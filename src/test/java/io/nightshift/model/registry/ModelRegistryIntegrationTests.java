@@ -326,6 +326,33 @@ class ModelRegistryIntegrationTests {
         assertThat(approve.message()).contains("it is REJECTED");
     }
 
+    @Test
+    void aGateReportIsCopiedIntoTheStoreBesideItsVersionAndShownWithIt() throws IOException {
+        // given: a report directory as the gate writes it
+        register("reported", 26, "alice");
+        Path report = Files.createDirectories(workspace.resolve("gate-report"));
+        Files.writeString(report.resolve("report.json"), "{\"decision\":\"PENDING_APPROVAL\"}");
+        Files.writeString(report.resolve("report.html"), "<html>report</html>");
+
+        // when: stored, recorded with the gate's result, then stored again for a second gate run
+        String first = registry.storeReport("reported", 1, report, "gate");
+        registry.recordGateResult("reported", 1, true, null, 1, false, first, "gate");
+        Result show = nightshift("models", "show", "reported@1");
+        String second = registry.storeReport("reported", 1, report, "gate");
+
+        // then
+        Path stored = Path.of(URI.create(first));
+        Path reports = Path.of(URI.create(registry.location())).resolve("reported").resolve("reports").resolve("1");
+        assertThat(stored).isEqualTo(reports.resolve("1"));
+        assertThat(Files.readString(stored.resolve("report.json"))).isEqualTo("{\"decision\":\"PENDING_APPROVAL\"}");
+        assertThat(Files.readString(stored.resolve("report.html"))).isEqualTo("<html>report</html>");
+        assertThat(Path.of(URI.create(second))).isEqualTo(reports.resolve("2"));
+        assertThat(show.out()).contains("  report       " + first, "gate         1 run(s), last ", "against no production version; "
+                + "1 approval(s) required");
+        assertThat(registry.version("reported@1").reportUri()).isEqualTo(second);
+        assertThat(registry.audit("reported")).extracting(AuditEntry::action).containsExactly("register", "report", "gate", "report");
+    }
+
     // --- rollback and aliases ----------------------------------------------------------------------------------------
 
     @Test
