@@ -6,6 +6,6 @@ import picocli.CommandLine.Option;
 final class ByOption {
 
     @Option(names = "--by", paramLabel = "USER", defaultValue = "${sys:user.name}",
-            description = "Who does it (default: the OS user, ${DEFAULT-VALUE}).")
+            description = "Who does it (default: the OS user, here ${DEFAULT-VALUE}).")
     String by;
 }
