@@ -52,14 +52,14 @@ final class GateEvaluator {
             Double high = interval == null ? null : finite(interval.high());
             if (check.minAbsoluteChange() != null) {
                 // In raw difference terms: candidate − production >= min (greater is better) or <= −min (lower is better).
-                double limit = greater ? check.minAbsoluteChange() : -check.minAbsoluteChange();
+                double limit = greater ? check.minAbsoluteChange() : 0.0 - check.minAbsoluteChange();
                 checks.add(compare(key + ".min_absolute_change", key, difference, greater, limit, low, high,
                         "candidate − production " + (greater ? ">= " : "<= ") + format(limit) + " (candidate " + format(value)
                                 + ", production " + format(baseline) + ")"));
             }
             if (check.minRelativeChange() != null) {
                 double relative = baseline == 0 ? Double.NaN : difference / Math.abs(baseline);
-                double limit = greater ? check.minRelativeChange() : -check.minRelativeChange();
+                double limit = greater ? check.minRelativeChange() : 0.0 - check.minRelativeChange();
                 checks.add(compare(key + ".min_relative_change", key, relative, greater, limit, null, null,
                         "(candidate − production) / |production| " + (greater ? ">= " : "<= ") + format(limit)
                                 + (baseline == 0 ? " (undefined: production's value is 0)" : "")));
@@ -101,7 +101,7 @@ final class GateEvaluator {
                         skipped.add(new SkippedCheck(name, "ROC AUC is undefined: the slice holds one class only"));
                         continue;
                     }
-                    checks.add(compare(name, Metric.ROC_AUC.key(), slice.rocAucDifference(), true, -sliceLimits.maxAucDrop(), null, null,
+                    checks.add(compare(name, Metric.ROC_AUC.key(), slice.rocAucDifference(), true, 0.0 - sliceLimits.maxAucDrop(), null, null,
                             "candidate − production ROC AUC in the slice (" + slice.rows() + " rows)"));
                 }
             }
