@@ -1,5 +1,6 @@
 package io.nightshift.gate;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -84,7 +85,7 @@ public record Report(
      * One feature's drift from the training data to the recent input: PSI at the training data's deciles (edges given),
      * the two-sample Kolmogorov–Smirnov statistic and p-value, and the null/NaN values left out of each side.
      */
-    public record FeatureDrift(String feature, double psi, double ksStatistic, double ksPValue, long trainingValues,
+    public record FeatureDrift(String feature, double psi, double ksStatistic, @JsonProperty("ks_p_value") double ksPValue, long trainingValues,
             long recentValues, long trainingMissing, long recentMissing, double[] edges) {
     }
 }

@@ -90,6 +90,7 @@ class GateTests {
         assertThat(report.get("models").get("candidate").get("throughput_rows_per_second").asDouble()).isPositive();
         assertThat(report.get("drift").get("features").size()).isEqualTo(4);
         assertThat(report.get("drift").get("features").get(0).get("edges").size()).isEqualTo(9);
+        assertThat(report.get("drift").get("features").get(0).get("ks_p_value").asDouble()).isBetween(0.0, 1.0);
         String html = Files.readString(Path.of(URI.create(result.reportHtmlUri())));
         assertThat(html).contains("PENDING_APPROVAL", "ROC curve", "Score histogram", "Reliability diagram", "roc_auc.significant",
                 "drift.max_feature_psi[f0]", "slices.max_auc_drop[region=west]").doesNotContain("src=\"http", "href=\"http", "<script", "@import");
