@@ -46,7 +46,7 @@ final class BinaryMetrics {
         }
         this.threshold = threshold;
         int rows = scores.length;
-        // Sort (score, index) pairs as longs would lose precision; sort indexes by score with a primitive merge sort.
+        // Sorted once here; every weighted evaluation (one bootstrap resample) walks this order.
         this.order = sortedIndexes(scores);
         this.groupStart = new boolean[rows];
         for (int i = 0; i < rows; i++) {

@@ -28,7 +28,7 @@ final class HtmlReport {
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Gate report: ")
                 .append(escape(name(candidate))).append("</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
-                .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}")
+                .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}td.l{white-space:normal}th{background:#f4f4f4}td.l,th.l{text-align:left}")
                 .append(".pass{color:#137333}.fail{color:#b3261e;font-weight:bold}.decision{font-size:1.6em;padding:.4em .8em;display:inline-block}")
                 .append(".REJECTED{background:#fce8e6;color:#b3261e}.PENDING_APPROVAL{background:#fef7e0;color:#8a5a00}")
                 .append(".AUTO_PROMOTE{background:#e6f4ea;color:#137333}svg{margin:0 1em 1em 0;background:#fff}.plots{display:flex;flex-wrap:wrap}")
@@ -162,7 +162,6 @@ final class HtmlReport {
     }
 
     private static String histogramPlot(Gate.Evidence evidence) {
-        StringBuilder svg = frame("Score histogram", "positive-class score", "share of rows");
         int[] candidate = evidence.candidate().histogram(HISTOGRAM_BINS);
         int[] production = evidence.production() == null ? null : evidence.production().histogram(HISTOGRAM_BINS);
         double rows = evidence.candidate().rows();
@@ -173,6 +172,7 @@ final class HtmlReport {
                 maximum = Math.max(maximum, production[bin] / rows);
             }
         }
+        StringBuilder svg = frame("Score histogram", "positive-class score", "share of rows", maximum);
         double width = 1.0 / HISTOGRAM_BINS;
         for (int bin = 0; bin < HISTOGRAM_BINS; bin++) {
             if (production != null) {
@@ -180,7 +180,6 @@ final class HtmlReport {
             }
             svg.append(bar(bin * width, width, candidate[bin] / rows / maximum, CANDIDATE_COLOUR));
         }
-        svg.append(text(PAD + 4, PAD + 12, "max " + number(maximum), "start"));
         return svg.append("</svg>\n").toString();
     }
 
@@ -195,6 +194,11 @@ final class HtmlReport {
     }
 
     private static StringBuilder frame(String title, String xLabel, String yLabel) {
+        return frame(title, xLabel, yLabel, 1);
+    }
+
+    /** Axes over [0, 1] × [0, 1]; the y tick labels show {@code yMaximum} times the position. */
+    private static StringBuilder frame(String title, String xLabel, String yLabel, double yMaximum) {
         int size = PLOT + 2 * PAD;
         StringBuilder svg = new StringBuilder();
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(size).append("\" height=\"").append(size)
@@ -204,12 +208,13 @@ final class HtmlReport {
                 .append(PLOT).append("\" fill=\"none\" stroke=\"#888\"/>");
         svg.append(text(PAD + PLOT / 2, PAD - 12, title, "middle"));
         svg.append(text(PAD + PLOT / 2, PAD + PLOT + 30, xLabel, "middle"));
-        svg.append("<text x=\"12\" y=\"").append(PAD + PLOT / 2).append("\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 12 ")
+        svg.append("<text x=\"9\" y=\"").append(PAD + PLOT / 2).append("\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 9 ")
                 .append(PAD + PLOT / 2).append(")\">").append(escape(yLabel)).append("</text>");
         for (int tick = 0; tick <= 4; tick++) {
             double value = tick / 4.0;
             svg.append(text(x(value), PAD + PLOT + 14, number(value, "%.2f"), "middle"));
-            svg.append(text(PAD - 4, y(value) + 4, number(value, "%.2f"), "end"));
+            svg.append("<text x=\"" + (PAD - 3) + "\" y=\"" + coordinate(y(value) + 4) + "\" font-size=\"9\" text-anchor=\"end\">"
+                    + number(value * yMaximum, yMaximum < 0.5 ? "%.3f" : "%.2f") + "</text>");
         }
         return svg;
     }

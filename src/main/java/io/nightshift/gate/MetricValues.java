@@ -7,7 +7,7 @@ import java.util.Map;
  * One model's values of every {@link Metric} on one set of rows; a value is NaN where it is undefined (the area under
  * a curve when the rows hold one class only).
  */
-public record MetricValues(double rocAuc, double prAuc, double logLoss, double brier, double accuracy, double precision,
+record MetricValues(double rocAuc, double prAuc, double logLoss, double brier, double accuracy, double precision,
         double recall, double f1, double ece) {
 
     public double get(Metric metric) {
