@@ -183,6 +183,39 @@ class GateStatisticsTests {
     }
 
     @Test
+    void onTwentyThousandRowsEveryIntervalBracketsTheObservedDifference() {
+        // given: 20,000 rows, two models that see the same latent variable through different noise
+        java.util.Random random = new java.util.Random(3);
+        int rows = 20_000;
+        boolean[] bigLabels = new boolean[rows];
+        double[] better = new double[rows];
+        double[] worse = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            double latent = random.nextGaussian();
+            bigLabels[i] = random.nextDouble() < 1 / (1 + Math.exp(-2 * latent));
+            better[i] = 1 / (1 + Math.exp(-2 * (latent + 0.5 * random.nextGaussian())));
+            worse[i] = 1 / (1 + Math.exp(-2 * (latent + 1.0 * random.nextGaussian())));
+        }
+        BinaryMetrics candidateMetrics = new BinaryMetrics(bigLabels, better, threshold);
+        BinaryMetrics productionMetrics = new BinaryMetrics(bigLabels, worse, threshold);
+
+        // when
+        long start = System.nanoTime();
+        Map<Metric, PairedBootstrap.Interval> intervals = PairedBootstrap.differences(candidateMetrics, productionMetrics, bigLabels,
+                1000, 5L, 2);
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        // then
+        System.out.printf("Paired bootstrap, 20,000 rows, 1,000 resamples, all 9 metrics, 2 threads: %.2f s%n", seconds);
+        MetricValues candidateValues = candidateMetrics.all();
+        MetricValues productionValues = productionMetrics.all();
+        for (Metric metric : Metric.values()) {
+            double difference = candidateValues.get(metric) - productionValues.get(metric);
+            assertThat(difference).as(metric.key()).isBetween(intervals.get(metric).low(), intervals.get(metric).high());
+        }
+    }
+
+    @Test
     void theBootstrapIsReproducibleFromItsSeedWhateverTheThreads() {
         // given
         BinaryMetrics candidateMetrics = new BinaryMetrics(labels, candidate, threshold);

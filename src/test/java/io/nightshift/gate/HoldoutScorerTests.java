@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.nightshift.model.LoadedModel;
 import io.nightshift.storage.LocalStorage;
+import io.nightshift.storage.S3Storage;
+import io.nightshift.testing.S3TestServer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The holdout scorer with real ONNX models on real Parquet files: both models score exactly the same rows, a row either
- * cannot score (or with an unusable label) is left out of both and counted, and each score belongs to its row.
+ * cannot score (or with an unusable label) is left out of both and counted, and each score belongs to its row. A holdout
+ * is whatever {@code Storage} lists: a file, a directory or a glob, local or on S3.
  */
 class HoldoutScorerTests {
 
@@ -116,6 +121,32 @@ class HoldoutScorerTests {
         assertThat(scores.files()).hasSize(2);
         assertThat(scores.production()).isNull();
         assertThat(scores.productionTiming()).isNull();
+    }
+
+    @Test
+    void aHoldoutOnS3IsReadThroughAGlob() throws Exception {
+        // given: two parts on an in-process S3 server, and a file beside them the glob does not match
+        try (S3TestServer server = S3TestServer.start()) {
+            server.createBucket("ml-gate");
+            S3Storage s3 = server.storage();
+            toClose.add(s3);
+            for (int part = 0; part < 2; part++) {
+                Path local = directory.resolve("part-" + part + ".parquet");
+                GateFixtures.writeHoldout(local, 250, 10 + part, 0, GateFixtures.Defects.none());
+                s3.createIfAbsent("s3://ml-gate/holdout/part-" + part + ".parquet", Files.readAllBytes(local));
+            }
+            s3.createIfAbsent("s3://ml-gate/holdout/README.txt", "not parquet".getBytes(StandardCharsets.UTF_8));
+            LoadedModel candidate = load(GateFixtures.logistic(directory.resolve("models"), "candidate", GateFixtures.TRUE_WEIGHTS,
+                    GateFixtures.TRUE_BIAS));
+
+            // when
+            HoldoutScorer.Scores scores = new HoldoutScorer(s3)
+                    .score(new HoldoutScorer.Holdout("s3://ml-gate/holdout/*.parquet", "label", List.of("region"), 100), candidate, null);
+
+            // then
+            assertThat(scores.rows()).isEqualTo(500);
+            assertThat(scores.files()).containsExactly("s3://ml-gate/holdout/part-0.parquet", "s3://ml-gate/holdout/part-1.parquet");
+        }
     }
 
     @Test
