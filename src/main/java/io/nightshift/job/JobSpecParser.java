@@ -1,5 +1,6 @@
 package io.nightshift.job;
 
+import io.nightshift.DidYouMean;
 import io.nightshift.scoring.ScoringSettings;
 import java.io.IOException;
 import java.nio.file.Files;

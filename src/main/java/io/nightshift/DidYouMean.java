@@ -1,4 +1,4 @@
-package io.nightshift.job;
+package io.nightshift;
 
 import java.util.Collection;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.nightshift.job;
+package io.nightshift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
