@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Measures training wall time of both families on the non-linear table at several sizes (80/20 split). Not a test:
  * speed is reported, not asserted. Run with
- * {@code java -cp <test classpath> io.nightshift.retrain.TrainingBenchmark [rows...]} (default 5000 50000);
+ * {@code java -cp <test classpath> io.nightshift.retrain.TrainingBenchmark [rows...]} (default 5000 50000; repeat sizes to see them with a warm JIT);
  * {@code -Dprint=true} also prints the model directory's YAML files of the first size.
  */
 public final class TrainingBenchmark {
@@ -23,8 +23,9 @@ public final class TrainingBenchmark {
         LocalStorage storage = new LocalStorage();
         Path directory = Files.createTempDirectory("nightshift-training-benchmark");
         boolean printed = !Boolean.getBoolean("print");
-        for (int rows : sizes) {
-            String file = directory.resolve("train-" + rows + ".parquet").toString();
+        for (int round = 0; round < sizes.length; round++) {
+            int rows = sizes[round];
+            String file = directory.resolve("train-" + round + "-" + rows + ".parquet").toString();
             NonLinearData.write(storage, file, NonLinearData.rows(rows, 2026), Set.of(), Set.of());
             Retrainer retrainer = new Retrainer(storage);
             for (TrainingSpec.Family family : TrainingSpec.Family.values()) {
