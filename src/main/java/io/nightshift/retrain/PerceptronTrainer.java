@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.nightshift.model.onnx.DenseLayer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -12,8 +13,8 @@ import java.util.SplittableRandom;
  * {@code l2 / 2 · |W|²} (weights only, not biases), mini-batch Adam, early stopping on validation log loss.
  *
  * <p>Deterministic for a seed, bit for bit: one thread, a fixed order of every sum, {@link SplittableRandom} for the
- * initial weights and the per-epoch shuffles, and {@link StrictMath} for the transcendental functions (whose
- * {@link Math} versions may differ between the interpreter and JIT-compiled code). Parameters are kept in double and
+ * initial weights and the per-epoch shuffles, and {@link StrictMath} for the transcendental functions ({@link Math}
+ * may use platform intrinsics whose last bit differs between machines and JVM versions). Parameters are kept in double and
  * rounded to float only for export.
  */
 public final class PerceptronTrainer implements Trainer {
@@ -146,9 +147,9 @@ public final class PerceptronTrainer implements Trainer {
                 break;
             }
         }
-        // The initial weights are never the answer: if no epoch improved on them, keep the first epoch's.
+        // The initial weights are never the answer: if no epoch improved on them, keep the weights training ended with.
         if (bestEpoch == 0) {
-            bestEpoch = 1;
+            bestEpoch = epoch;
             best = network.parameters.clone();
         }
         return new TrainedPerceptron(standardization.floatMean(), standardization.floatScale(), network.layers(best), epoch,
@@ -333,7 +334,7 @@ public final class PerceptronTrainer implements Trainer {
             for (int row = 0; row < rows; row++) {
                 outputDelta[row] = (sigmoid(activations[layers][row]) - labels[order[start + row]]) / rows;
             }
-            java.util.Arrays.fill(gradient, 0);
+            Arrays.fill(gradient, 0);
             for (int layer = layers - 1; layer >= 0; layer--) {
                 backward(layer, rows);
             }

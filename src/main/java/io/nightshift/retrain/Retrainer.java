@@ -3,6 +3,7 @@ package io.nightshift.retrain;
 import static java.util.Objects.requireNonNull;
 
 import io.nightshift.storage.Storage;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +58,9 @@ public final class Retrainer {
                 split.validation().labels());
         log.info("Trained {} on {} rows ({} validation) of {} in {} ms: validation log loss {}, ROC AUC {}, accuracy {}",
                 model.family(), split.train().rows(), split.validation().rows(), spec.data(), trainingMillis,
-                String.format(java.util.Locale.ROOT, "%.4f", validation.logLoss()),
-                String.format(java.util.Locale.ROOT, "%.4f", validation.rocAuc()),
-                String.format(java.util.Locale.ROOT, "%.4f", validation.accuracy()));
+                String.format(Locale.ROOT, "%.4f", validation.logLoss()),
+                String.format(Locale.ROOT, "%.4f", validation.rocAuc()),
+                String.format(Locale.ROOT, "%.4f", validation.accuracy()));
         return new TrainingResult(spec, model, data.rows().featureNames(), data.reference(), data.skipped(), train, validation,
                 trainingMillis);
     }

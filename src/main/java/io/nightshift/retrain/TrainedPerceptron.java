@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.nightshift.model.onnx.DenseLayer;
 import io.nightshift.model.onnx.OnnxModelWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -77,7 +78,7 @@ public record TrainedPerceptron(float[] mean, float[] scale, List<DenseLayer> la
 
     /** Sizes from input to output, e.g. {@code [8, 32, 16, 1]}. */
     public List<Integer> layerSizes() {
-        List<Integer> sizes = new java.util.ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
         sizes.add(width());
         layers.forEach(layer -> sizes.add(layer.outputs()));
         return List.copyOf(sizes);

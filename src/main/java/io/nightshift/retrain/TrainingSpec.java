@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.nightshift.job.DidYouMean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +69,7 @@ public record TrainingSpec(String data, String label, List<String> features, Str
                     return family;
                 }
             }
-            List<String> names = java.util.Arrays.stream(values()).map(Family::specName).toList();
+            List<String> names = Arrays.stream(values()).map(Family::specName).toList();
             String suggestion = DidYouMean.closest(name, names).map(known -> "; did you mean '" + known + "'?").orElse("");
             throw new IllegalArgumentException(BLOCK + "family must be one of " + names + ", was '" + name + "'" + suggestion);
         }
