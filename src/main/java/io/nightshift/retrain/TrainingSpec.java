@@ -2,7 +2,7 @@ package io.nightshift.retrain;
 
 import static java.util.Objects.requireNonNull;
 
-import io.nightshift.job.DidYouMean;
+import io.nightshift.DidYouMean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
