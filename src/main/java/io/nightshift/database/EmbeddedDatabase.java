@@ -87,8 +87,19 @@ final class EmbeddedDatabase {
         return new EmbeddedDatabase(settings, ServerCommand.forThisProcess(), System.err::println);
     }
 
-    /** Connects, starting the server if none is running; the session keeps the server in use until closed. */
+    /**
+     * Connects, starting the server if none is running; the session keeps the server in use until closed. A session
+     * that {@link EarlyStart#openEarly} began for the same settings is taken over instead (its failure is this call's failure).
+     */
     Session open() {
+        Optional<Session> early = EarlyStart.take(settings);
+        if (early.isPresent()) {
+            return early.get();
+        }
+        return openNow();
+    }
+
+    Session openNow() {
         Wait wait = new Wait();
         createDirectory();
         Optional<ProcessFileLock> connectLock;

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -98,6 +99,14 @@ public final class Runs {
             throw new RunRequestException("Run " + runId + " has no executions to relaunch.");
         }
         refuseFinished(runId, last);
+        // The takeover and recovery lines belong to the run, like the lines its listener tags once the execution starts.
+        try (MDC.MDCCloseable run = MDC.putCloseable("runId", Long.toString(runId));
+                MDC.MDCCloseable job = MDC.putCloseable("job", last.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"))) {
+            return takeOverAndRestart(runId, instance, last);
+        }
+    }
+
+    private RunOutcome takeOverAndRestart(long runId, JobInstance instance, JobExecution last) {
         Optional<RunLeases.Lease> previousOwner = leases.lease(runId);
         // The takeover is one conditional update of the run's lease: of two relaunches started at once, one wins
         // here and the other is refused before it changes anything.

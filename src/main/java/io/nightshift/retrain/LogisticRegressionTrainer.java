@@ -14,7 +14,7 @@ import java.util.Arrays;
  * Hessian is tiny and about ten full passes over the data converge, where gradient descent needs hundreds.
  * A step that does not lower the penalized loss is halved, which keeps nearly separable data from diverging.
  */
-public final class LogisticRegressionTrainer {
+public final class LogisticRegressionTrainer implements Trainer {
 
     /** Largest width trained: the Hessian is {@code (width + 1)²} and is rebuilt on every pass. */
     public static final int MAX_WIDTH = 256;
@@ -53,6 +53,13 @@ public final class LogisticRegressionTrainer {
         this.tolerance = tolerance;
     }
 
+    /** Trains on {@code train}; Newton's method needs no early stopping, so {@code validation} is not used. */
+    @Override
+    public TrainedLogisticRegression train(LabeledRows train, LabeledRows validation) {
+        requireNonNull(train, "train is null");
+        return train(train.features(), train.labels(), train.width());
+    }
+
     /**
      * Trains on {@code labels.length} rows of {@code width} features each.
      *
@@ -75,14 +82,8 @@ public final class LogisticRegressionTrainer {
         }
         validate(rowMajorFeatures, labels, width);
 
-        double[] mean = new double[width];
-        double[] scale = new double[width];
-        standardization(rowMajorFeatures, rows, width, mean, scale);
-        double[] standardized = new double[rowMajorFeatures.length];
-        for (int index = 0; index < standardized.length; index++) {
-            int column = index % width;
-            standardized[index] = (rowMajorFeatures[index] - mean[column]) / scale[column];
-        }
+        Standardization standardization = Standardization.of(rowMajorFeatures, rows, width);
+        double[] standardized = standardization.apply(rowMajorFeatures, width);
 
         // Parameters: weights 0..width-1, then the bias at index width.
         int size = width + 1;
@@ -124,15 +125,12 @@ public final class LogisticRegressionTrainer {
         }
 
         float[] weights = new float[width];
-        float[] meanOut = new float[width];
-        float[] scaleOut = new float[width];
         for (int column = 0; column < width; column++) {
             weights[column] = (float) parameters[column];
-            meanOut[column] = (float) mean[column];
-            scaleOut[column] = (float) scale[column];
         }
         double logLoss = loss - penalty(parameters, width);
-        return new TrainedLogisticRegression(meanOut, scaleOut, weights, (float) parameters[width], iterations, logLoss);
+        return new TrainedLogisticRegression(standardization.floatMean(), standardization.floatScale(), weights,
+                (float) parameters[width], iterations, logLoss);
     }
 
     private static void validate(float[] features, int[] labels, int width) {
@@ -146,25 +144,6 @@ public final class LogisticRegressionTrainer {
             if (labels[row] != 0 && labels[row] != 1) {
                 throw new IllegalArgumentException("Cannot train: label of row " + row + " is " + labels[row] + ", not 0 or 1");
             }
-        }
-    }
-
-    // Welford's update: one pass, and no catastrophic cancellation for large means with small spread.
-    private static void standardization(float[] features, int rows, int width, double[] mean, double[] scale) {
-        double[] squares = new double[width];
-        for (int row = 0; row < rows; row++) {
-            int offset = row * width;
-            for (int column = 0; column < width; column++) {
-                double value = features[offset + column];
-                double delta = value - mean[column];
-                mean[column] += delta / (row + 1);
-                squares[column] += delta * (value - mean[column]);
-            }
-        }
-        for (int column = 0; column < width; column++) {
-            double deviation = Math.sqrt(squares[column] / rows);
-            // A constant feature carries no information; scale 1 keeps it (and its weight, driven to 0 by L2) finite.
-            scale[column] = deviation > 0 && Float.isFinite((float) deviation) ? deviation : 1;
         }
     }
 

@@ -2,6 +2,9 @@ package io.nightshift.retrain;
 
 import static java.util.Objects.requireNonNull;
 
+import io.nightshift.model.onnx.OnnxModelWriter;
+import java.util.Map;
+
 /**
  * A fitted logistic regression. {@code weights} and {@code bias} apply to standardized features
  * {@code (x - mean) / scale}; {@link #weightsOnRawFeatures()} and {@link #biasOnRawFeatures()} fold the
@@ -11,7 +14,10 @@ import static java.util.Objects.requireNonNull;
  * @param trainingLogLoss mean log loss on the training rows, without the L2 penalty
  */
 public record TrainedLogisticRegression(float[] mean, float[] scale, float[] weights, float bias, int iterations,
-        double trainingLogLoss) {
+        double trainingLogLoss) implements TrainedModel {
+
+    /** The family's name in job specs. */
+    public static final String FAMILY = "logistic-regression";
 
     public TrainedLogisticRegression {
         requireNonNull(mean, "mean is null");
@@ -50,7 +56,12 @@ public record TrainedLogisticRegression(float[] mean, float[] scale, float[] wei
         return weights.clone();
     }
 
-    /** Number of features the model takes. */
+    @Override
+    public String family() {
+        return FAMILY;
+    }
+
+    @Override
     public int width() {
         return weights.length;
     }
@@ -84,5 +95,27 @@ public record TrainedLogisticRegression(float[] mean, float[] scale, float[] wei
             logit += weights[column] * ((rawFeatures[column] - (double) mean[column]) / scale[column]);
         }
         return 1 / (1 + Math.exp(-logit));
+    }
+
+    @Override
+    public double[] probabilities(float[] rawFeatures) {
+        requireNonNull(rawFeatures, "rawFeatures is null");
+        int width = weights.length;
+        if (rawFeatures.length % width != 0) {
+            throw new IllegalArgumentException("Model takes rows of " + width + " features, got " + rawFeatures.length + " values");
+        }
+        double[] probabilities = new double[rawFeatures.length / width];
+        float[] row = new float[width];
+        for (int index = 0; index < probabilities.length; index++) {
+            System.arraycopy(rawFeatures, index * width, row, 0, width);
+            probabilities[index] = probability(row);
+        }
+        return probabilities;
+    }
+
+    /** {@code Sigmoid(X · weights + bias)} over standardized features; {@code model.yaml} carries mean and scale. */
+    @Override
+    public byte[] toOnnx(String inputName, String outputName, Map<String, String> metadata) {
+        return OnnxModelWriter.logisticRegression(weights, bias, inputName, outputName, metadata);
     }
 }

@@ -1,6 +1,7 @@
 package io.nightshift.scoring;
 
 import io.nightshift.commit.Manifest;
+import io.nightshift.model.RejectReason;
 import io.nightshift.parquet.ColumnKind;
 import io.nightshift.parquet.ColumnVector;
 import io.nightshift.parquet.ColumnarParquetWriter;

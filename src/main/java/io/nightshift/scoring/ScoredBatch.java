@@ -1,5 +1,6 @@
 package io.nightshift.scoring;
 
+import io.nightshift.model.RejectReason;
 import io.nightshift.parquet.ColumnVector;
 
 /**

@@ -284,7 +284,7 @@ class ModelSpecParserTests {
                         java.util.Map.of("auc", 0.84), "weekly churn model"));
 
         // when
-        String yaml = ModelSpecWriter.write(spec);
+        String yaml = ModelSpecWriter.toYaml(spec, List.of());
 
         // then
         assertThat(ModelSpecParser.parse(yaml, SOURCE, "default", "0")).isEqualTo(spec);
@@ -297,7 +297,7 @@ class ModelSpecParserTests {
         ModelSpec spec = new ModelSpec("churn", "3", null, List.of(ModelSpec.FeatureSpec.plain("a")), List.of());
 
         // when
-        String yaml = ModelSpecWriter.write(spec, false);
+        String yaml = ModelSpecWriter.toYaml(spec, List.of(), false);
 
         // then
         assertThat(yaml).doesNotContain("version");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nightshift.commit.Manifest;
+import io.nightshift.model.RejectReason;
 import io.nightshift.parquet.ColumnKind;
 import io.nightshift.parquet.ColumnVector;
 import io.nightshift.parquet.ColumnarParquetReader;

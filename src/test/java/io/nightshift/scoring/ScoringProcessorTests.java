@@ -8,6 +8,7 @@ import io.nightshift.model.LoadedModel;
 import io.nightshift.model.ModelArtifact;
 import io.nightshift.model.ModelResolver;
 import io.nightshift.model.ModelSpec;
+import io.nightshift.model.RejectReason;
 import io.nightshift.model.onnx.OnnxModelWriter;
 import io.nightshift.parquet.ColumnKind;
 import io.nightshift.parquet.ColumnVector;

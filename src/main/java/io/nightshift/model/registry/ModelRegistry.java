@@ -181,8 +181,8 @@ public final class ModelRegistry implements ModelReferences {
         } catch (IllegalArgumentException e) {
             throw RegistryException.refused("Cannot register " + registration.source() + ": " + e.getMessage());
         }
-        return ("# Written by `nightshift models register` for a model given without model.yaml.\n"
-                + ModelSpecWriter.write(spec, false)).getBytes(StandardCharsets.UTF_8);
+        return ModelSpecWriter.toYaml(spec, List.of("Written by `nightshift models register` for a model given without model.yaml."), false)
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**

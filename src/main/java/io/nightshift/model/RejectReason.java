@@ -1,4 +1,4 @@
-package io.nightshift.scoring;
+package io.nightshift.model;
 
 /** Why a row was not scored; the code is stable (reports and alerts match on it), the message says which column. */
 public enum RejectReason {
