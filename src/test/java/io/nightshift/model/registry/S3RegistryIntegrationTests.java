@@ -70,6 +70,7 @@ class S3RegistryIntegrationTests {
 
         // then
         assertThat(register.exitCode()).as(register.all()).isZero();
+        assertThat(register.out()).startsWith("registered churn version 1" + System.lineSeparator());
         assertThat(keys).hasSize(2).allMatch(key -> key.matches("registry/churn/sha256/[0-9a-f]{64}/model\\.(onnx|yaml)"));
         assertThat(scored.exitCode()).as(scored.all()).isZero();
         assertThat(ScoringFixtures.read(workspace.resolve("scores"), "score").manifest().get("model").get("version").asString())
