@@ -35,9 +35,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  *   uri: s3://lake/churn/2026-11/
  *   rows: 240000
  *   sha256: 41ab…(64 hex digits)
- * training-metrics:               # name: number, as measured when training
- *   auc: 0.84
- *   log_loss: 0.41
+ * training-metrics:               # name: number, as measured when training (or groups of them)
+ *   validation:
+ *     roc_auc: 0.84
+ *     log_loss: 0.41
  * </pre>
  */
 public final class ModelSpecParser {
@@ -130,6 +131,10 @@ public final class ModelSpecParser {
                 stringOr(map.get("sha256"), null, source, "training-data.sha256"));
     }
 
+    /**
+     * {@code name: number}, or groups of them ({@code validation: {roc_auc: 0.84}}), which become dotted names
+     * ({@code validation.roc_auc}) in file order.
+     */
     private static Map<String, Double> trainingMetrics(Object value, String source) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (value == null) {
@@ -138,14 +143,22 @@ public final class ModelSpecParser {
         if (!(value instanceof Map<?, ?> map)) {
             throw new ModelException("Cannot read " + source + ": 'training-metrics' must be a mapping of metric name to number");
         }
-        for (Map.Entry<?, ?> metric : map.entrySet()) {
-            String path = "training-metrics." + metric.getKey();
-            if (!(metric.getValue() instanceof Number number)) {
-                throw new ModelException("Cannot read " + source + ": '" + path + "' must be a number, was '" + metric.getValue() + "'");
-            }
-            metrics.put(String.valueOf(metric.getKey()), number.doubleValue());
-        }
+        addMetrics(map, "", metrics, source);
         return metrics;
+    }
+
+    private static void addMetrics(Map<?, ?> map, String prefix, Map<String, Double> metrics, String source) {
+        for (Map.Entry<?, ?> metric : map.entrySet()) {
+            String name = prefix + metric.getKey();
+            if (metric.getValue() instanceof Map<?, ?> group && prefix.isEmpty()) {
+                addMetrics(group, name + ".", metrics, source);
+            } else if (metric.getValue() instanceof Number number) {
+                metrics.put(name, number.doubleValue());
+            } else {
+                throw new ModelException("Cannot read " + source + ": 'training-metrics." + name + "' must be a number, was '"
+                        + metric.getValue() + "'");
+            }
+        }
     }
 
     private static ModelSpec.FeatureSpec feature(Object entry, String source, String path) {

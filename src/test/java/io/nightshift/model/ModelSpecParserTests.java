@@ -264,6 +264,16 @@ class ModelSpecParserTests {
     }
 
     @Test
+    void groupsOfTrainingMetricsBecomeDottedNames() {
+        // when
+        ModelSpec spec = parse("training-metrics:\n  train:\n    roc_auc: 0.9\n  validation:\n    roc_auc: 0.84\n    log_loss: 0.41\n");
+
+        // then
+        assertThat(spec.metadata().trainingMetrics()).containsExactly(java.util.Map.entry("train.roc_auc", 0.9),
+                java.util.Map.entry("validation.roc_auc", 0.84), java.util.Map.entry("validation.log_loss", 0.41));
+    }
+
+    @Test
     void aMisspeltSettingGetsADidYouMean() {
         assertThatThrownBy(() -> parse("positive_lable: 1\n"))
                 .isInstanceOf(ModelException.class)
