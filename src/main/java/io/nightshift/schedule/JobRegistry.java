@@ -147,8 +147,13 @@ public final class JobRegistry {
             return invalid(file, lastGood == null ? nameOf(file) : lastGood.name(), e.getMessage(), lastGood);
         }
         Status status = spec.schedule() == null ? Status.MANUAL : spec.schedule().enabled() ? Status.SCHEDULED : Status.DISABLED;
-        return new JobState(file, spec.name(), status, spec, null, status == Status.SCHEDULED ? nextFires(spec) : List.of(),
-                Instant.now());
+        List<Instant> next = status == Status.SCHEDULED ? nextFires(spec) : List.of();
+        if (status == Status.SCHEDULED && next.isEmpty()) {
+            JobSpec lastGood = previous == null ? null : previous.spec();
+            return invalid(file, spec.name(), "Cannot read job spec " + file + ": 'schedule.cron' '" + spec.schedule().cron()
+                    + "' never fires after now (in " + spec.zone() + "); fix it, or set 'schedule.enabled' to false", lastGood);
+        }
+        return new JobState(file, spec.name(), status, spec, null, next, Instant.now());
     }
 
     private static JobState invalid(Path file, String name, String error, JobSpec lastGood) {

@@ -50,19 +50,28 @@ final class Schedules {
                 }
             }
             for (JobSpec spec : wanted.values()) {
-                Trigger existing = scheduler.getTrigger(TriggerKey.triggerKey(spec.name(), GROUP));
-                if (existing instanceof CronTrigger cron && same(cron, spec)) {
-                    continue;
-                }
-                JobDetail job = JobBuilder.newJob(ScheduledFireJob.class).withIdentity(spec.name(), GROUP)
-                        .usingJobData(ScheduledFireJob.JOB_NAME_KEY, spec.name()).withDescription(spec.description()).build();
-                scheduler.scheduleJob(job, Set.of(trigger(spec)), true);
-                log.info("Job {} {}scheduled: cron '{}' in {}, misfire {}, concurrency {}", spec.name(),
-                        existing == null ? "" : "re", spec.schedule().cron(), spec.zone(), spec.schedule().misfire(),
-                        spec.schedule().concurrency());
+                schedule(spec);
             }
         } catch (SchedulerException e) {
             throw new IllegalStateException("Cannot update the schedules in Quartz's job store: " + e.getMessage(), e);
+        }
+    }
+
+    /** One job; a job Quartz refuses is logged and skipped, never the others. */
+    private void schedule(JobSpec spec) {
+        try {
+            Trigger existing = scheduler.getTrigger(TriggerKey.triggerKey(spec.name(), GROUP));
+            if (existing instanceof CronTrigger cron && same(cron, spec)) {
+                return;
+            }
+            JobDetail job = JobBuilder.newJob(ScheduledFireJob.class).withIdentity(spec.name(), GROUP)
+                    .usingJobData(ScheduledFireJob.JOB_NAME_KEY, spec.name()).withDescription(spec.description()).build();
+            scheduler.scheduleJob(job, Set.of(trigger(spec)), true);
+            log.info("Job {} {}scheduled: cron '{}' in {}, misfire {}, concurrency {}", spec.name(),
+                    existing == null ? "" : "re", spec.schedule().cron(), spec.zone(), spec.schedule().misfire(),
+                    spec.schedule().concurrency());
+        } catch (SchedulerException | RuntimeException e) {
+            log.error("Cannot schedule job {}: {}", spec.name(), e.getMessage());
         }
     }
 

@@ -95,6 +95,19 @@ class JobRegistryTests {
     }
 
     @Test
+    void aCronThatNeverFiresAgainIsAnErrorNamingTheField() throws IOException {
+        // given
+        spec("past.yaml", "past", "schedule:\n  cron: 0 0 2 1 1 ? 2020\n");
+
+        // when
+        JobRegistry.JobState state = state(new JobRegistry(jobs).reload(), "past.yaml");
+
+        // then
+        assertThat(state.status()).isEqualTo(JobRegistry.Status.INVALID);
+        assertThat(state.error()).contains("past.yaml").contains("'schedule.cron' '0 0 2 1 1 ? 2020' never fires after now");
+    }
+
+    @Test
     void aDisabledScheduleIsValidButNotFired() throws IOException {
         // given
         spec("paused.yaml", "paused", "schedule:\n  cron: 0 0 2 * * ?\n  enabled: false\n");
