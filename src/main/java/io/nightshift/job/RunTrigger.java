@@ -58,10 +58,4 @@ public record RunTrigger(Kind kind, String by, Instant fireTime, String detail, 
     public static String currentUser() {
         return System.getProperty("user.name", "unknown");
     }
-
-    /** {@code schedule by host pid 7 (fire time ...)}: one line of status. */
-    public String describe() {
-        String kind = kind().name().toLowerCase(java.util.Locale.ROOT);
-        return kind + " by " + by + (detail == null ? "" : " (" + detail + ")");
-    }
 }

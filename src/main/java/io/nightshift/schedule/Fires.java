@@ -30,11 +30,6 @@ final class Fires {
     record OpenFire(String jobName, Instant fireTime, String runKey, String node, Instant recordedAt) {
     }
 
-    /** A fire as the table holds it. */
-    record Fire(String jobName, Instant fireTime, Status status, String runKey, String reason, String node, int duplicates,
-            String outcome) {
-    }
-
     private final JdbcTemplate jdbc;
 
     Fires(JdbcTemplate jdbc) {
@@ -79,15 +74,6 @@ final class Fires {
     /** The open fires of one job (for {@code concurrency: forbid}). */
     List<OpenFire> open(String jobName) {
         return open().stream().filter(fire -> fire.jobName().equals(jobName)).toList();
-    }
-
-    /** The most recent fires of a job, newest first (the REST API and tests read them). */
-    List<Fire> recent(String jobName, int limit) {
-        return jdbc.query("SELECT JOB_NAME, FIRE_TIME, STATUS, RUN_KEY, REASON, NODE, DUPLICATES, OUTCOME FROM NS_FIRE"
-                + " WHERE JOB_NAME = ? ORDER BY FIRE_TIME DESC", (row, index) -> new Fire(row.getString(1),
-                        instant(row.getObject(2, OffsetDateTime.class)), Status.valueOf(row.getString(3)), row.getString(4),
-                        row.getString(5), row.getString(6), row.getInt(7), row.getString(8)), jobName)
-                .stream().limit(limit).toList();
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -119,9 +119,11 @@ public final class JobRegistry {
         return !fingerprint.equals(fingerprint(specFiles()));
     }
 
-    /** Every spec file's state, by file name. */
+    /** Every spec file's state, by file name, with next fire times from now. */
     public synchronized List<JobState> jobs() {
         return states.values().stream().sorted(java.util.Comparator.comparing(state -> state.file().getFileName().toString()))
+                .map(state -> state.scheduled() ? new JobState(state.file(), state.name(), state.status(), state.spec(),
+                        state.error(), nextFires(state.spec()), state.checkedAt()) : state)
                 .toList();
     }
 

@@ -91,14 +91,4 @@ final class Schedules {
                 && existing.getTimeZone().getID().equals(TimeZone.getTimeZone(spec.zone()).getID())
                 && existing.getMisfireInstruction() == misfire;
     }
-
-    /** The next fire time Quartz holds for a job, or null if it holds none. */
-    java.time.Instant nextFire(String jobName) {
-        try {
-            Trigger trigger = scheduler.getTrigger(TriggerKey.triggerKey(jobName, GROUP));
-            return trigger == null || trigger.getNextFireTime() == null ? null : trigger.getNextFireTime().toInstant();
-        } catch (SchedulerException e) {
-            return null;
-        }
-    }
 }

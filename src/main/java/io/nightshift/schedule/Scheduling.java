@@ -82,11 +82,6 @@ public final class Scheduling {
         return healing.report();
     }
 
-    /** Runs executing or waiting on this node. */
-    public int activeRuns() {
-        return pool.size();
-    }
-
     /**
      * Stops the node: no more fires (Quartz standby), no more heals, waiting runs dropped, running ones asked to stop
      * after their current chunk; waits at most {@code grace} for them. Returns whether they all ended in time.
