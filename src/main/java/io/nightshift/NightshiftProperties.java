@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
  * @param s3               the S3 client
  * @param output           Parquet output files
  * @param database         the embedded job repository (when {@code spring.datasource.url} is not set)
+ * @param serve            {@code nightshift serve}: the scheduler node's run pool, self-healing and shutdown
  */
 @ConfigurationProperties("nightshift")
 public record NightshiftProperties(
@@ -25,7 +26,8 @@ public record NightshiftProperties(
         @DefaultValue Lease lease,
         @DefaultValue S3 s3,
         @DefaultValue Output output,
-        @DefaultValue Database database) {
+        @DefaultValue Database database,
+        @DefaultValue Serve serve) {
 
     public NightshiftProperties {
         home = home == null ? defaultHome() : home;
@@ -72,5 +74,24 @@ public record NightshiftProperties(
     public record Database(
             @DefaultValue("60s") Duration waitTimeout,
             @DefaultValue("30s") Duration serverIdleTimeout) {
+    }
+
+    /**
+     * {@code nightshift serve}: how many runs it executes at once (fires beyond that wait in line), how long SIGTERM
+     * waits for running chunks before the process exits anyway, how often it looks for runs to heal (owner lost,
+     * stopped, failed with attempts left) and for changed job specs.
+     */
+    public record Serve(
+            @DefaultValue("2") int maxConcurrentRuns,
+            @DefaultValue("90s") Duration shutdownGrace,
+            @DefaultValue("15s") Duration healInterval,
+            @DefaultValue("5s") Duration reloadInterval) {
+
+        public Serve {
+            if (maxConcurrentRuns < 1) {
+                throw new IllegalArgumentException("nightshift.serve.max-concurrent-runs must be at least 1, was "
+                        + maxConcurrentRuns);
+            }
+        }
     }
 }

@@ -48,6 +48,10 @@ class NightshiftPropertiesTests {
         settings.put("nightshift.output.codec", "zstd");
         settings.put("nightshift.database.wait-timeout", "90s");
         settings.put("nightshift.database.server-idle-timeout", "2m");
+        settings.put("nightshift.serve.max-concurrent-runs", "4");
+        settings.put("nightshift.serve.shutdown-grace", "2m");
+        settings.put("nightshift.serve.heal-interval", "30s");
+        settings.put("nightshift.serve.reload-interval", "10s");
 
         // when
         NightshiftProperties properties = bind(settings);
@@ -60,7 +64,8 @@ class NightshiftPropertiesTests {
                 new NightshiftProperties.S3("eu-central-1", "http://127.0.0.1:9000", true, 4, DataSize.ofMegabytes(128),
                         DataSize.ofMegabytes(32), 5),
                 new NightshiftProperties.Output(DataSize.ofMegabytes(16), DataSize.ofKilobytes(256), "zstd"),
-                new NightshiftProperties.Database(Duration.ofSeconds(90), Duration.ofMinutes(2))));
+                new NightshiftProperties.Database(Duration.ofSeconds(90), Duration.ofMinutes(2)),
+                new NightshiftProperties.Serve(4, Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(10))));
         assertThat(leafProperties(NightshiftProperties.class, "")).as("properties this test sets")
                 .isEqualTo(new TreeSet<>(settings.keySet().stream().map(key -> key.substring("nightshift.".length())).toList()));
     }
@@ -78,7 +83,8 @@ class NightshiftPropertiesTests {
                 new NightshiftProperties.Lease(Duration.ofSeconds(10), Duration.ofSeconds(60)),
                 new NightshiftProperties.S3("us-east-1", null, false, 10, DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), 3),
                 new NightshiftProperties.Output(DataSize.ofMegabytes(64), DataSize.ofMegabytes(1), "snappy"),
-                new NightshiftProperties.Database(Duration.ofSeconds(60), Duration.ofSeconds(30))));
+                new NightshiftProperties.Database(Duration.ofSeconds(60), Duration.ofSeconds(30)),
+                new NightshiftProperties.Serve(2, Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(5))));
     }
 
     @Test

@@ -24,6 +24,11 @@ final class ApplicationContexts {
     }
 
     static ConfigurableApplicationContext start(List<String> springArguments) {
+        return start(springArguments, new String[0]);
+    }
+
+    /** With profiles added to the active ones ({@code serve} for the scheduler node). */
+    static ConfigurableApplicationContext start(List<String> springArguments, String... profiles) {
         List<String> arguments = new ArrayList<>(springArguments);
         arguments.addAll(ConsoleLog.springArguments());
         String[] datasourceUrl = new String[1];
@@ -34,6 +39,7 @@ final class ApplicationContexts {
                     .bannerMode(Banner.Mode.OFF)
                     .logStartupInfo(false)
                     .registerShutdownHook(false)
+                    .profiles(profiles)
                     .listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
                         datasourceUrl[0] = event.getEnvironment().getProperty("spring.datasource.url");
                         openEmbeddedDatabaseEarly(event.getEnvironment(), datasourceUrl[0]);

@@ -81,6 +81,13 @@ final class RunJson {
         node.put("running", run.running());
         node.put("ownerGone", run.ownerGone());
         node.put("relaunchable", relaunchable(run));
+        if (run.triggers().isEmpty()) {
+            node.putNull("trigger");
+        } else {
+            node.set("trigger", trigger(run.triggers().getFirst()));
+        }
+        var triggers = node.putArray("triggers");
+        run.triggers().forEach(trigger -> triggers.add(trigger(trigger)));
         node.put("started", Display.isoTime(run.started()));
         node.put("ended", Display.isoTime(run.ended()));
         node.put("reason", run.reason());
@@ -122,6 +129,16 @@ final class RunJson {
             item.put("rows", execution.rows());
             item.put("reason", execution.reason());
         }
+        return node;
+    }
+
+    private static ObjectNode trigger(io.nightshift.job.RunTrigger trigger) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("kind", trigger.kind().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("by", trigger.by());
+        node.put("fireTime", trigger.fireTime() == null ? null : Display.isoTime(trigger.fireTime()));
+        node.put("at", Display.isoTime(trigger.at()));
+        node.put("detail", trigger.detail());
         return node;
     }
 

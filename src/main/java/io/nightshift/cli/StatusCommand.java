@@ -88,6 +88,12 @@ final class StatusCommand implements Callable<Integer> {
         if (run.reason() != null) {
             field(text, "reason", run.reason());
         }
+        if (!run.triggers().isEmpty()) {
+            field(text, "trigger", trigger(run.triggers().getFirst()));
+            for (io.nightshift.job.RunTrigger later : run.triggers().subList(1, run.triggers().size())) {
+                field(text, "", "then " + trigger(later));
+            }
+        }
         field(text, "rows", rows(run));
         RunCommit.Summary summary = run.summary();
         if (summary != null) {
@@ -143,6 +149,12 @@ final class StatusCommand implements Callable<Integer> {
             return who + " (released the run at " + Display.time(lease.heartbeatAt()) + ")";
         }
         return who + " (gone, last heartbeat " + Display.time(lease.heartbeatAt()) + ")";
+    }
+
+    /** {@code schedule by host pid 7 at 2026-12-02 02:00:00 CET (fire time ...)}. */
+    private static String trigger(io.nightshift.job.RunTrigger trigger) {
+        return trigger.kind().name().toLowerCase(java.util.Locale.ROOT) + " by " + trigger.by() + " at "
+                + Display.time(trigger.at()) + (trigger.detail() == null ? "" : " (" + trigger.detail() + ")");
     }
 
     private static Duration since(LocalDateTime started) {

@@ -36,7 +36,8 @@ public final class JobSpecParser {
             "overwrite", "device", "schedule");
     /** {@code s3:}, {@code file:}, {@code https:}: two letters or more, so a Windows drive letter is not a scheme. */
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
-    private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "max-attempts");
+    private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "misfire", "concurrency", "max-attempts",
+            "enabled");
 
     private JobSpecParser() {
     }
@@ -79,6 +80,13 @@ public final class JobSpecParser {
         }
         String name = string(root, "name", source, true);
         try {
+            FireTimeTemplate.validate(string(root, "input", source, false), "input");
+            FireTimeTemplate.validate(string(root, "output", source, false), "output");
+            FireTimeTemplate.validate(string(root, "rejects", source, false), "rejects");
+            if (FireTimeTemplate.hasPlaceholders(string(root, "model", source, false))) {
+                throw new IllegalArgumentException("'model' cannot name the fire time: a run scores with one model, pinned"
+                        + " when it is planned");
+            }
             ScoringSettings settings = new ScoringSettings(
                     modelLocation(string(root, "model", source, true), directory),
                     location(string(root, "input", source, true), directory),
@@ -155,8 +163,52 @@ public final class JobSpecParser {
         }
         // Settings inside the block are named with it ("schedule.cron"), so the message points at the right line.
         String cron = string(map, "cron", "schedule.", source, true);
-        return new JobSpec.Schedule(cron, string(map, "timezone", "schedule.", source, false),
-                integer(map, "max-attempts", "schedule.", 1, source));
+        String timezone = string(map, "timezone", "schedule.", source, false);
+        JobSpec.Misfire misfire = choice(map, "misfire", JobSpec.Misfire.class, source);
+        JobSpec.Concurrency concurrency = choice(map, "concurrency", JobSpec.Concurrency.class, source);
+        int maxAttempts = integer(map, "max-attempts", "schedule.", 1, source);
+        Object enabled = map.get("enabled");
+        if (enabled != null && !(enabled instanceof Boolean)) {
+            throw new JobSpecException("Cannot read job spec " + source + ": 'schedule.enabled' must be true or false, was '"
+                    + enabled + "'");
+        }
+        try {
+            org.quartz.CronExpression.validateExpression(cron);
+        } catch (java.text.ParseException e) {
+            throw new JobSpecException("Cannot read job spec " + source + ": 'schedule.cron' is not a Quartz cron expression ('"
+                    + cron + "': " + e.getMessage() + "); six or seven fields: second minute hour day-of-month month"
+                    + " day-of-week [year], e.g. '0 0 2 * * ?' for 02:00 every day");
+        }
+        if (timezone != null) {
+            try {
+                java.time.ZoneId.of(timezone);
+            } catch (java.time.DateTimeException e) {
+                throw new JobSpecException("Cannot read job spec " + source + ": 'schedule.timezone' is not a time zone ('"
+                        + timezone + "'); use a region such as Europe/Berlin, or UTC");
+            }
+        }
+        try {
+            return new JobSpec.Schedule(cron, timezone, misfire, concurrency, maxAttempts, enabled == null || (Boolean) enabled);
+        } catch (IllegalArgumentException e) {
+            throw new JobSpecException("Cannot read job spec " + source + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code run-once-now} → {@code RUN_ONCE_NOW}; null when absent. */
+    private static <E extends Enum<E>> E choice(Map<?, ?> map, String key, Class<E> type, String source) {
+        String value = string(map, key, "schedule.", source, false);
+        if (value == null) {
+            return null;
+        }
+        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
+                .map(constant -> constant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).toList();
+        int index = allowed.indexOf(value.trim().toLowerCase(java.util.Locale.ROOT));
+        if (index < 0) {
+            String suggestion = DidYouMean.closest(value, allowed).map(name -> "; did you mean '" + name + "'?").orElse(".");
+            throw new JobSpecException("Cannot read job spec " + source + ": 'schedule." + key + "' must be one of " + allowed
+                    + ", was '" + value + "'" + suggestion);
+        }
+        return type.getEnumConstants()[index];
     }
 
     private static String string(Map<?, ?> map, String key, String source, boolean required) {

@@ -71,21 +71,61 @@ public final class Runs {
         this.commit = commit;
     }
 
-    /** Checks what can be checked before a run exists, creates the run and executes it to its end. */
+    /** Checks what can be checked before a run exists, creates the run and executes it to its end (a user's run). */
     public RunOutcome score(String jobName, ScoringSettings settings) {
+        return score(jobName, settings, RunTrigger.manual(RunTrigger.currentUser()));
+    }
+
+    /**
+     * As {@link #score(String, ScoringSettings)}, recording {@code trigger} as the run's origin. A SCHEDULE trigger's run
+     * key is derived from the job and the fire time ({@link #scheduledRunKey}), and both are identifying parameters:
+     * a second launch of the same fire (two scheduler nodes, a recovered Quartz job) is refused with
+     * {@link DuplicateFireException} by the run table's key or by Spring Batch, never run twice.
+     */
+    public RunOutcome score(String jobName, ScoringSettings settings, RunTrigger trigger) {
+        boolean scheduled = trigger.kind() == RunTrigger.Kind.SCHEDULE;
+        String runKey = scheduled ? scheduledRunKey(jobName, trigger.fireTime()) : UUID.randomUUID().toString();
+        if (scheduled && store.settings(runKey).isPresent()) {
+            throw duplicateFire(jobName, trigger, runKey);
+        }
         planner.preflight(settings);
         claims.refuseIfHeld(planner.outputUri(settings));
-        String runKey = UUID.randomUUID().toString();
-        store.save(runKey, jobName, settings);
-        JobParameters parameters = new JobParametersBuilder()
-                .addString(ScoringJobConfiguration.RUN_KEY, runKey)
-                .addString(ScoringJobConfiguration.JOB_SPEC_NAME, jobName, false)
-                .toJobParameters();
         try {
-            return outcome(jobOperator.start(scoringJob, parameters));
+            store.save(runKey, jobName, settings, trigger);
+        } catch (org.springframework.dao.DuplicateKeyException e) {
+            throw duplicateFire(jobName, trigger, runKey);
+        }
+        JobParametersBuilder parameters = new JobParametersBuilder()
+                .addString(ScoringJobConfiguration.RUN_KEY, runKey)
+                .addString(ScoringJobConfiguration.JOB_SPEC_NAME, jobName, scheduled);
+        if (scheduled) {
+            parameters.addString(ScoringJobConfiguration.FIRE_TIME, trigger.fireTime().toString());
+        }
+        try {
+            return outcome(jobOperator.start(scoringJob, parameters.toJobParameters()));
+        } catch (org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException
+                | org.springframework.batch.core.launch.JobExecutionAlreadyRunningException e) {
+            throw duplicateFire(jobName, trigger, runKey);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start run of " + jobName + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The run key of a schedule's fire: a name-based UUID, so its first characters still tell runs apart in part names. */
+    public static String scheduledRunKey(String jobName, java.time.Instant fireTime) {
+        return UUID.nameUUIDFromBytes(("schedule:" + jobName + ":" + fireTime).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    private DuplicateFireException duplicateFire(String jobName, RunTrigger trigger, String runKey) {
+        String run = store.runId(runKey).map(id -> "run " + id).orElse("a run (key " + runKey + ")");
+        return new DuplicateFireException("Fire " + trigger.fireTime() + " of job " + jobName + " already has " + run
+                + "; not launched again");
+    }
+
+    /** The run a run key belongs to, once its first execution exists. */
+    public Optional<Long> runIdOfKey(String runKey) {
+        return store.runId(runKey);
     }
 
     /**
@@ -93,6 +133,11 @@ public final class Runs {
      * dead (see {@link RunLeases}); a live one is refused.
      */
     public RunOutcome relaunch(long runId) {
+        return relaunch(runId, RunTrigger.relaunch(RunTrigger.currentUser()));
+    }
+
+    /** As {@link #relaunch(long)}, recording {@code trigger} (a user's relaunch, or a scheduler's takeover) with the run. */
+    public RunOutcome relaunch(long runId, RunTrigger trigger) {
         JobInstance instance = instance(runId);
         JobExecution last = jobRepository.getLastJobExecution(instance);
         if (last == null) {
@@ -102,11 +147,11 @@ public final class Runs {
         // The takeover and recovery lines belong to the run, like the lines its listener tags once the execution starts.
         try (MDC.MDCCloseable run = MDC.putCloseable("runId", Long.toString(runId));
                 MDC.MDCCloseable job = MDC.putCloseable("job", last.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"))) {
-            return takeOverAndRestart(runId, instance, last);
+            return takeOverAndRestart(runId, instance, last, trigger);
         }
     }
 
-    private RunOutcome takeOverAndRestart(long runId, JobInstance instance, JobExecution last) {
+    private RunOutcome takeOverAndRestart(long runId, JobInstance instance, JobExecution last, RunTrigger trigger) {
         Optional<RunLeases.Lease> previousOwner = leases.lease(runId);
         // The takeover is one conditional update of the run's lease: of two relaunches started at once, one wins
         // here and the other is refused before it changes anything.
@@ -114,12 +159,14 @@ public final class Runs {
         try {
             last = jobRepository.getLastJobExecution(instance);
             refuseFinished(runId, last);
-            last = recoverIfOwnerGone(runId, last, previousOwner, "a relaunch");
+            last = recoverIfOwnerGone(runId, last, previousOwner, trigger.kind() == RunTrigger.Kind.TAKEOVER
+                    ? "the scheduler on " + trigger.by() : "a relaunch");
             last = failUnknown(runId, last);
             Optional<ScoringPlan> plan = plan(instance, last);
             if (plan.isPresent()) {
                 steps.verifyInputs(plan.get(), runId);
             }
+            store.addTrigger(last.getJobParameters().getString(ScoringJobConfiguration.RUN_KEY), trigger);
         } catch (RuntimeException e) {
             leases.release(runId);
             throw e;
@@ -129,6 +176,25 @@ public final class Runs {
         } catch (Exception e) {
             leases.release(runId);
             throw new IllegalStateException("Cannot relaunch run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Marks FAILED a run whose execution is still marked running but whose owner is gone, without relaunching it (a
+     * scheduler leaving it for an operator): the same conditional takeover as a relaunch, so a live owner is refused
+     * and of two nodes only one records it. {@code by} names who marked it, for its reason.
+     */
+    public void recoverLostRun(long runId, String by) {
+        JobInstance instance = instance(runId);
+        Optional<RunLeases.Lease> previousOwner = leases.lease(runId);
+        leases.takeOver(runId);
+        try (MDC.MDCCloseable run = MDC.putCloseable("runId", Long.toString(runId))) {
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            if (last != null) {
+                failUnknown(runId, recoverIfOwnerGone(runId, last, previousOwner, by));
+            }
+        } finally {
+            leases.release(runId);
         }
     }
 
@@ -350,13 +416,15 @@ public final class Runs {
      * @param reason      why the last execution did not complete (null for a completed run and a live running one)
      * @param disposition what kind of error failed it, when one of ours did (CONFIGURATION: fix and start a new run)
      * @param owner       the run's lease: the process that last ran it (host, pid, heartbeat); null if none took it
+     * @param triggers    what started the run and each relaunch, oldest first (empty for runs recorded before triggers were)
      */
     public record RunView(long runId, String jobName, String status, boolean ownerGone, List<ExecutionView> executions,
             LocalDateTime started, LocalDateTime ended, long totalRows, long rowsDone, boolean committed, String output, String model,
-            RunCommit.Summary summary, String reason, String disposition, RunLeases.Lease owner) {
+            RunCommit.Summary summary, String reason, String disposition, RunLeases.Lease owner, List<RunTrigger> triggers) {
 
         public RunView {
             executions = List.copyOf(executions);
+            triggers = List.copyOf(triggers);
         }
 
         /** The last execution is marked running (STARTING, STARTED, STOPPING). */
@@ -401,7 +469,7 @@ public final class Runs {
             // Spring Batch creates the instance and its first execution in separate transactions: a process killed in
             // between leaves a run without executions (and without the job name, an execution parameter).
             return new RunView(instance.getInstanceId(), "-", "NOT STARTED (process died)", false, List.of(), null, null, 0, 0,
-                    false, null, null, null, "its process died while creating it; start a new run", null, lease.orElse(null));
+                    false, null, null, null, "its process died while creating it; start a new run", null, lease.orElse(null), List.of());
         }
         executions.sort(java.util.Comparator.comparing(JobExecution::getId));
         JobExecution first = executions.getFirst();
@@ -426,7 +494,8 @@ public final class Runs {
         String disposition = RunReasons.recordedDisposition(last).map(Enum::name).orElse(null);
         boolean committed = last.getStatus() == BatchStatus.COMPLETED && summary != null;
         return new RunView(instance.getInstanceId(), jobName, last.getStatus().name(), ownerGone, views, first.getStartTime(),
-                last.getEndTime(), total, done, committed, output, model, summary, reason, disposition, lease.orElse(null));
+                last.getEndTime(), total, done, committed, output, model, summary, reason, disposition, lease.orElse(null),
+                store.triggers(last.getJobParameters().getString(ScoringJobConfiguration.RUN_KEY)));
     }
 
     /**

@@ -36,11 +36,13 @@ class ScoringJobConfiguration {
     static final String JOB_NAME = "scoring";
     static final String RUN_KEY = "run.key";
     static final String JOB_SPEC_NAME = "job.name";
+    /** A scheduled run's fire time (ISO instant), identifying with the job name: one fire, one run. */
+    static final String FIRE_TIME = "fire.time";
     static final String SUMMARY_KEY = "nightshift.summary";
 
     @Bean
-    RunStore runStore(JdbcTemplate jdbc) {
-        return new RunStore(jdbc);
+    RunStore runStore(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        return new RunStore(jdbc, new org.springframework.transaction.support.TransactionTemplate(transactionManager));
     }
 
     @Bean(destroyMethod = "close")

@@ -27,4 +27,12 @@ public interface ModelReferences {
      * scores that version on relaunch even if an alias moved. Fails with a {@link ModelException}.
      */
     ModelArtifact resolve(String reference);
+
+    /**
+     * Fails as {@link #resolve} would for a reference that names no registered version (unknown name, version or
+     * alias), without reading the model's files: what validating a job spec needs.
+     */
+    default void requireKnown(String reference) {
+        resolve(reference);
+    }
 }

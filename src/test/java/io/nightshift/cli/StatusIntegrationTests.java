@@ -96,6 +96,7 @@ class StatusIntegrationTests {
         assertThat(status.exitCode()).as(status.all()).isZero();
         assertThat(status.out()).doesNotContain("null")
                 .contains("run " + runId + " (score): COMPLETED")
+                .contains("  trigger     manual by " + System.getProperty("user.name") + " at ")
                 .contains("  rows        %,d / %,d committed".formatted(TOTAL_ROWS, TOTAL_ROWS))
                 .contains("  output      " + output + "/")
                 .contains("pid " + ProcessHandle.current().pid() + " (released the run at ")

@@ -56,7 +56,7 @@ class StatusTextTests {
     void aRunThatFailedWhilePlanningShowsDashesNotNulls() {
         // given
         Runs.RunView run = new Runs.RunView(3, "score", "FAILED", false, List.of(execution(3, "FAILED", 0, "Features [nope] differ")),
-                STARTED, ENDED, 0, 0, false, null, null, null, "Features [nope] differ", "CONFIGURATION", lease(false, true));
+                STARTED, ENDED, 0, 0, false, null, null, null, "Features [nope] differ", "CONFIGURATION", lease(false, true), List.of());
 
         // when
         String text = StatusCommand.describe(run);
@@ -73,7 +73,7 @@ class StatusTextTests {
         // given
         Runs.RunView run = new Runs.RunView(4, "score", "STARTED", false, List.of(execution(4, "STARTED", 75_000, null)),
                 STARTED, null, 240_000, 75_000, false, "file:///tmp/out/", "churn@1 (sha256 004614fbb0e7)", null, null, null,
-                lease(true, false));
+                lease(true, false), List.of());
 
         // when
         String text = StatusCommand.describe(run);
@@ -90,13 +90,13 @@ class StatusTextTests {
         // given
         RunCommit.Summary summary = new RunCommit.Summary(240_000, 239_980, 20, 8, 8, 0, Map.of("NULL_FEATURE", 20L));
         Runs.RunView committed = new Runs.RunView(1, "demo", "COMPLETED", false, List.of(execution(1, "COMPLETED", 240_000, null)),
-                STARTED, ENDED, 240_000, 240_000, true, "file:///tmp/out/", "churn@1", summary, null, null, lease(false, true));
+                STARTED, ENDED, 240_000, 240_000, true, "file:///tmp/out/", "churn@1", summary, null, null, lease(false, true), List.of());
         Runs.RunView commitFailed = new Runs.RunView(2, "score", "FAILED", false,
                 List.of(execution(2, "FAILED", 240_000, "rejected 20 of 240,000 rows")), STARTED, ENDED, 240_000, 240_000, false,
-                "file:///tmp/out/", "churn@1", null, "rejected 20 of 240,000 rows", "RUN", lease(false, true));
+                "file:///tmp/out/", "churn@1", null, "rejected 20 of 240,000 rows", "RUN", lease(false, true), List.of());
         Runs.RunView unknown = new Runs.RunView(5, "score", "FAILED", false,
                 List.of(execution(5, "FAILED", 240_000, "Cannot tell whether")), STARTED, ENDED, 240_000, 240_000, false,
-                "file:///tmp/out/", "churn@1", null, "Cannot tell whether", "COMMIT_STATE_UNKNOWN", lease(false, true));
+                "file:///tmp/out/", "churn@1", null, "Cannot tell whether", "COMMIT_STATE_UNKNOWN", lease(false, true), List.of());
 
         // then
         assertThat(StatusCommand.describe(committed)).contains("  rows        240,000 / 240,000 committed")
@@ -113,7 +113,7 @@ class StatusTextTests {
                 new Runs.ExecutionView(11, "FAILED", STARTED, STARTED.plusSeconds(3), 75_000, "its process died"),
                 new Runs.ExecutionView(12, "COMPLETED", STARTED.plusSeconds(60), STARTED.plusSeconds(62), 165_000, null)),
                 STARTED, STARTED.plusSeconds(62), 240_000, 240_000, true, "file:///tmp/out/", "churn@1",
-                new RunCommit.Summary(240_000, 240_000, 0, 8, 0, 2, Map.of()), null, null, lease(false, true));
+                new RunCommit.Summary(240_000, 240_000, 0, 8, 0, 2, Map.of()), null, null, lease(false, true), List.of());
 
         // when
         List<String> lines = StatusCommand.describe(run).lines().toList();
@@ -128,7 +128,7 @@ class StatusTextTests {
 
     private static Runs.RunView run(long id, String job, String status, long total, long done, String output) {
         return new Runs.RunView(id, job, status, false, List.of(execution(id, status, done, null)), STARTED, ENDED, total, done,
-                "COMPLETED".equals(status), output, null, null, null, null, null);
+                "COMPLETED".equals(status), output, null, null, null, null, null, List.of());
     }
 
     private static Runs.ExecutionView execution(long id, String status, long rows, String reason) {

@@ -282,7 +282,7 @@ class JobSpecParserTests {
         assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "schedule:\n  cron: x\n  timezon: UTC\n", SOURCE))
                 .isInstanceOf(JobSpecException.class)
                 .hasMessageContaining("unknown setting 'schedule.timezon'; did you mean 'schedule.timezone'?")
-                .hasMessageContaining("Settings of schedule: [cron, max-attempts, timezone]");
+                .hasMessageContaining("Settings of schedule: [concurrency, cron, enabled, max-attempts, misfire, timezone]");
     }
 
     @Test

@@ -264,6 +264,11 @@ public final class ModelRegistry implements ModelReferences {
         return new ResolvedVersion(reference, version, artifact);
     }
 
+    @Override
+    public void requireKnown(String reference) {
+        find(reference, "load");
+    }
+
     /** The version a reference names, without reading its files (what {@code models show NAME@V} shows). */
     public ModelVersion version(String reference) {
         return find(reference, "show");
