@@ -23,7 +23,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         JobSpec job = JobSpecParser.read(spec);
         if (job.kind() == JobSpec.Kind.RETRAIN) {
-            throw new IllegalArgumentException("Cannot run " + spec + ": kind: retrain jobs are not runnable yet in this build");
+            return RunExecution.execute(runs -> runs.retrain(spec), System.out, output.json);
         }
         return RunExecution.execute(runs -> runs.score(job.name(), job.scoring()), System.out, output.json);
     }

@@ -38,7 +38,7 @@ public final class JobSpecParser {
             "overwrite", "device", "schedule", "kind");
     /** The keys of a {@code kind: retrain} spec. */
     private static final Set<String> RETRAIN_KEYS = Set.of("name", "description", "kind", "model", "training", "holdout", "label-column",
-            "policy", "register-as", "schedule");
+            "policy", "recent", "register-as", "schedule");
     /** {@code s3:}, {@code file:}, {@code https:}: two letters or more, so a Windows drive letter is not a scheme. */
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "max-attempts");
@@ -136,7 +136,7 @@ public final class JobSpecParser {
         try {
             RetrainSettings settings = new RetrainSettings(string(root, "model", source, true), TrainingSpec.fromMap(training, source),
                     location(string(root, "holdout", source, false), directory), string(root, "label-column", source, false),
-                    policy == null ? null : Path.of(policy),
+                    policy == null ? null : Path.of(policy), location(string(root, "recent", source, false), directory),
                     orDefault(string(root, "register-as", source, false), RetrainSettings.jobIdentity(name)));
             return new JobSpec(name, string(root, "description", source, false), JobSpec.Kind.RETRAIN, null, settings,
                     schedule(root.get("schedule"), source));

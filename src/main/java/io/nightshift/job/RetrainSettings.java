@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * @param holdout     null for the policy's {@code holdout}
  * @param labelColumn null for the policy's {@code label_column}
  * @param policy      null for the gate's default ({@code <policies>/<model>.yaml})
+ * @param recent      a recent input, for the policy's feature drift check; null when it has none
  * @param registerAs  who registers and gates the candidate; {@code job:<spec name>} unless the spec says otherwise
  */
-public record RetrainSettings(String model, TrainingSpec training, String holdout, String labelColumn, Path policy, String registerAs) {
+public record RetrainSettings(String model, TrainingSpec training, String holdout, String labelColumn, Path policy, String recent, String registerAs) {
 
     public RetrainSettings {
         requireNonNull(model, "model is null");
