@@ -432,4 +432,12 @@ class JobSpecParserTests {
         assertThat(spec.kind()).isEqualTo(JobSpec.Kind.SCORE);
         assertThat(spec.retrain()).isNull();
     }
+
+    @Test
+    void theExampleRetrainSpecParsesWithThePolicyBesideTheJobsDirectory() {
+        JobSpec spec = JobSpecParser.read(Path.of("jobs/retrain-churn.yaml"));
+        assertThat(spec.retrain().policy()).isEqualTo(Path.of("retrain-gate/churn.yaml").toAbsolutePath());
+        assertThat(spec.retrain().recent()).isEqualTo("s3://warehouse/customers/snapshot/");
+        assertThat(spec.retrain().registerAs()).isEqualTo("job:retrain-churn");
+    }
 }
