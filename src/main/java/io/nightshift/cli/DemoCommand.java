@@ -24,11 +24,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Generate a churn data set, train an ONNX model on it and score it (in <home>/demo).",
-                "240,000 rows in 4 files with a few bad rows, and a logistic regression exported as ONNX, under",
-                "--directory; scored on the embedded default, the run recorded in the home (~/.nightshift, or",
-                "NIGHTSHIFT_HOME). Then the model becomes production demo-churn in the registry, a",
-                "candidate is trained on newer data and gated against it, and a second demo user",
-                "approves it. Safe to run again: it replaces its own output and gates a new candidate."},
+                "240,000 rows in 4 files with a few bad rows, and a logistic regression exported as ONNX, under "
+                        + "--directory; scored on the embedded default, the run recorded in the home (~/.nightshift, or "
+                        + "NIGHTSHIFT_HOME). Then the model becomes production demo-churn in the registry, a candidate is "
+                        + "trained on newer data and gated against it, and a second demo user approves it. Safe to run "
+                        + "again: it replaces its own output and gates a new candidate."},
         exitCodeListHeading = ExitCodes.HEADING, footerHeading = ExitCodes.FOOTER_HEADING, exitCodeList = {ExitCodes.SUCCESS_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE})
 final class DemoCommand implements Callable<Integer> {
 
