@@ -40,6 +40,9 @@ class RetrainCrashRecoveryIntegrationTests {
         RetrainJobIntegrationTests.writeWorkspace(workspace);
         // The child processes' home (NightshiftProcess sets NIGHTSHIFT_HOME to <dir>/var); this JVM only looks.
         System.setProperty("nightshift.home", workspace.resolve("var").toString());
+        // A first command migrates the home's database and exits before any registration: what a user's first
+        // command does, and what once left H2 refusing every later registration.
+        assertThat(new NightshiftProcess(workspace, Map.of(), "init").run("models", "list")).isZero();
         context = new SpringApplicationBuilder(NightshiftApplication.class).web(WebApplicationType.NONE).run();
         registry = context.getBean(ModelRegistry.class);
         runs = context.getBean(Runs.class);
