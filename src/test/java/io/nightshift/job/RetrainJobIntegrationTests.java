@@ -115,4 +115,18 @@ class RetrainJobIntegrationTests {
         assertThat(registry.resolveVersion("churn@2").artifact().spec().metadata().trainingData().uri()).contains("train");
         assertThat(status.out()).contains("retrain-churn");
     }
+
+    @Test
+    void aRetrainSpecWithoutATrainingBlockIsAConfigurationErrorBeforeAnyRunExists() throws IOException {
+        // given
+        Path spec = workspace.resolve("jobs/retrain-broken.yaml");
+        Files.writeString(spec, "name: retrain-broken\nkind: retrain\nmodel: churn\n");
+
+        // when
+        Result run = nightshift("run", spec.toString());
+
+        // then
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.message()).contains("'training' is missing");
+    }
 }
