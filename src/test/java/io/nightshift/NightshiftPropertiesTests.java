@@ -2,6 +2,8 @@ package io.nightshift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.gate.GateInputs;
+import io.nightshift.gate.GateProperties;
 import io.nightshift.model.registry.RegistryProperties;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -106,6 +108,7 @@ class NightshiftPropertiesTests {
         // then: the core's settings, and each feature's own record under its prefix
         TreeSet<String> properties = leafProperties(NightshiftProperties.class, "");
         properties.addAll(leafProperties(RegistryProperties.class, "registry."));
+        properties.addAll(leafProperties(GateProperties.class, "gate."));
         assertThat(documentedKeys).isEqualTo(properties);
     }
 
@@ -124,6 +127,29 @@ class NightshiftPropertiesTests {
         assertThat(set.location()).isEqualTo("s3://models/registry");
         assertThat(byDefault.location()).isNull();
         assertThat(asDocumented).isEqualTo(byDefault);
+    }
+
+    @Test
+    void theGateSettingsBindFromTheirKeysAndTheDocumentedValuesAreTheDefaults() throws IOException {
+        // given
+        Map<String, String> documented = new LinkedHashMap<>();
+        flatten(nightshiftSection(), "").forEach((key, value) -> documented.put("nightshift." + key, value));
+
+        // when
+        GateProperties set = bindGate(Map.of("nightshift.gate.policies", "/etc/nightshift/policies", "nightshift.gate.bootstrap-seed", "7",
+                "nightshift.gate.bootstrap-resamples", "2000"));
+        GateProperties byDefault = bindGate(Map.of());
+        GateProperties asDocumented = bindGate(documented);
+
+        // then
+        assertThat(set).isEqualTo(new GateProperties(Path.of("/etc/nightshift/policies"), 7, 2000));
+        assertThat(byDefault).isEqualTo(new GateProperties(Path.of("retrain-gate"), GateInputs.DEFAULT_SEED, 1000));
+        assertThat(asDocumented).isEqualTo(byDefault);
+    }
+
+    private static GateProperties bindGate(Map<String, String> settings) {
+        return new Binder(List.of(new MapConfigurationPropertySource(settings)), new PropertySourcesPlaceholdersResolver(new StandardEnvironment()))
+                .bindOrCreate("nightshift.gate", GateProperties.class);
     }
 
     private static RegistryProperties bindRegistry(Map<String, String> settings) {

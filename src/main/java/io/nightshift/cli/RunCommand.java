@@ -32,6 +32,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JobSpec job = JobSpecParser.read(spec);
+        if (job.kind() == JobSpec.Kind.RETRAIN) {
+            return RunExecution.execute(runs -> runs.retrain(spec), System.out, output.json);
+        }
         Instant time = asOf == null ? Instant.now() : asOf(asOf, job.zone());
         return RunExecution.execute(runs -> runs.score(job.name(), job.scoringAt(time)), System.out, output.json);
     }

@@ -68,6 +68,11 @@ final class RunJson {
             parts.put("orphansRemoved", summary.orphansDeleted());
         }
         node.put("output", Display.location(outcome.output()));
+        if (!outcome.details().isEmpty()) {
+            // A retraining run: registered, decision, report.
+            ObjectNode details = node.putObject("retrain");
+            outcome.details().forEach(details::put);
+        }
         node.put("outputUri", outcome.output());
         node.put("log", log == null ? null : log.toString());
         return JSON.writeValueAsString(node);

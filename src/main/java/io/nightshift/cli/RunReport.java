@@ -39,6 +39,7 @@ final class RunReport {
                     summary.orphansDeleted());
             out.printf("  output        %s (read through _manifest.json)%n", Display.location(outcome.output()));
         }
+        outcome.details().forEach((label, value) -> out.printf("  %-13s %s%n", label, value));
         if (outcome.failure() != null) {
             out.printf("  reason        %s%n", outcome.failure());
         }

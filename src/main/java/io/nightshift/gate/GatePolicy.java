@@ -11,9 +11,18 @@ import java.util.List;
  *
  * @param source where the policy was read from, for messages and the report
  * @param threshold a row is predicted positive when its score is {@code >= threshold}
+ * @param holdout the holdout the gate evaluates on when the caller names none: a path (resolved against the policy
+ *                file's directory when relative), file:// or s3:// location; null when the policy names none
+ * @param labelColumn the holdout's label column when the caller names none; null when the policy names none
  */
 public record GatePolicy(String source, double threshold, List<MetricCheck> checks, Collapse collapse, Calibration calibration,
-        Slices slices, Drift drift, int approvalsRequired, boolean autoPromote) {
+        Slices slices, Drift drift, int approvalsRequired, boolean autoPromote, String holdout, String labelColumn) {
+
+    /** A policy that names no holdout or label column (the caller gives them). */
+    public GatePolicy(String source, double threshold, List<MetricCheck> checks, Collapse collapse, Calibration calibration,
+            Slices slices, Drift drift, int approvalsRequired, boolean autoPromote) {
+        this(source, threshold, checks, collapse, calibration, slices, drift, approvalsRequired, autoPromote, null, null);
+    }
 
     public static final double DEFAULT_THRESHOLD = 0.5;
     public static final int DEFAULT_APPROVALS_REQUIRED = 1;

@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class GatePolicyParser {
 
     private static final Set<String> FIELDS = orderedSet("threshold", "checks", "collapse", "calibration", "slices", "drift",
-            "approvals_required", "auto_promote");
+            "approvals_required", "auto_promote", "holdout", "label_column");
     private static final Set<String> CHECK_FIELDS = orderedSet("metric", "threshold", "min_absolute_change", "min_relative_change",
             "greater_is_better", "require_significant");
     private static final Set<String> COLLAPSE_FIELDS = orderedSet("max_majority_share", "min_score_std");
@@ -34,9 +34,12 @@ public final class GatePolicyParser {
     private static final Set<String> DRIFT_FIELDS = orderedSet("max_feature_psi");
 
     private final String source;
+    /** The policy file's directory, against which a relative holdout path is resolved; null for text without a file. */
+    private final Path directory;
 
-    private GatePolicyParser(String source) {
+    private GatePolicyParser(String source, Path directory) {
         this.source = source;
+        this.directory = directory;
     }
 
     /** The policy of a model: {@code <directory>/<model>.yaml} (directory usually {@code retrain-gate}). */
@@ -53,12 +56,13 @@ public final class GatePolicyParser {
         } catch (IOException e) {
             throw new GateException("Cannot read gate policy " + file + ": " + e.getMessage(), e);
         }
-        return parse(text, file.toString());
+        Path parent = file.toAbsolutePath().getParent();
+        return new GatePolicyParser(file.toString(), parent).parse(text);
     }
 
     /** A policy's text; {@code source} names it in messages. */
     public static GatePolicy parse(String text, String source) {
-        return new GatePolicyParser(source).parse(text);
+        return new GatePolicyParser(source, null).parse(text);
     }
 
     private GatePolicy parse(String text) {
@@ -109,7 +113,24 @@ public final class GatePolicyParser {
         if (checks.isEmpty() && collapse == null && calibration == null && slices == null && drift == null) {
             throw error("it checks nothing; give at least one of " + List.of("checks", "collapse", "calibration", "slices", "drift"));
         }
-        return new GatePolicy(source, threshold, checks, collapse, calibration, slices, drift, approvals, autoPromote);
+        String holdout = text(root, "holdout");
+        if (holdout != null && directory != null && !holdout.contains("://") && !Path.of(holdout).isAbsolute()) {
+            holdout = directory.resolve(holdout).normalize().toString();
+        }
+        return new GatePolicy(source, threshold, checks, collapse, calibration, slices, drift, approvals, autoPromote, holdout,
+                text(root, "label_column"));
+    }
+
+    /** An optional non-blank string field. */
+    private String text(Map<?, ?> map, String key) {
+        Object value = map.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String string) || string.isBlank()) {
+            throw error("'" + key + "' must be a non-empty string, was " + value);
+        }
+        return string.strip();
     }
 
     private List<GatePolicy.MetricCheck> checks(Object value) {

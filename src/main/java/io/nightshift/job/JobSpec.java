@@ -12,11 +12,28 @@ import java.time.ZonedDateTime;
  * {@code input}, {@code output} and {@code rejects} may name the fire time, see {@link FireTimeTemplate}), and a
  * schedule that {@code nightshift serve} fires ({@code cron} in Quartz syntax with a time zone).
  */
-public record JobSpec(String name, String description, ScoringSettings scoring, Schedule schedule) {
+public record JobSpec(String name, String description, Kind kind, ScoringSettings scoring, RetrainSettings retrain, Schedule schedule) {
+
+    /** What a job does: {@code kind: score} (the default) or {@code kind: retrain}. */
+    public enum Kind {
+        SCORE, RETRAIN;
+
+        public String specName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public JobSpec {
         requireNonNull(name, "name is null");
-        requireNonNull(scoring, "scoring is null");
+        requireNonNull(kind, "kind is null");
+        if ((kind == Kind.SCORE) != (scoring != null) || (kind == Kind.RETRAIN) != (retrain != null)) {
+            throw new IllegalArgumentException("a " + kind.specName() + " job has the settings of its kind only");
+        }
+    }
+
+    /** A scoring job. */
+    public JobSpec(String name, String description, ScoringSettings scoring, Schedule schedule) {
+        this(name, description, Kind.SCORE, scoring, null, schedule);
     }
 
     /** The zone fire-time placeholders are written in: the schedule's, or UTC for a job without one. */

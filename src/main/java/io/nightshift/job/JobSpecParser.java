@@ -2,6 +2,7 @@ package io.nightshift.job;
 
 import io.nightshift.DidYouMean;
 import io.nightshift.model.ModelReferences;
+import io.nightshift.retrain.TrainingSpec;
 import io.nightshift.scoring.ScoringSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +35,10 @@ public final class JobSpecParser {
 
     private static final Set<String> KEYS = Set.of("name", "description", "model", "input", "output", "rejects", "id-column",
             "features", "feature-prefix", "passthrough", "batch-size", "commit-interval", "threads", "max-reject-fraction",
-            "overwrite", "device", "schedule");
+            "overwrite", "device", "schedule", "kind");
+    /** The keys of a {@code kind: retrain} spec. */
+    private static final Set<String> RETRAIN_KEYS = Set.of("name", "description", "kind", "model", "training", "holdout", "label-column",
+            "policy", "recent", "register-as", "schedule");
     /** {@code s3:}, {@code file:}, {@code https:}: two letters or more, so a Windows drive letter is not a scheme. */
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "timezone", "misfire", "concurrency", "max-attempts",
@@ -73,6 +78,14 @@ public final class JobSpecParser {
         if (!(document instanceof Map<?, ?> root)) {
             throw new JobSpecException("Cannot read job spec " + source + ": expected a mapping of settings (name, model, input, output, ...)");
         }
+        String kind = orDefault(string(root, "kind", source, false), JobSpec.Kind.SCORE.specName());
+        if (kind.equals(JobSpec.Kind.RETRAIN.specName())) {
+            return retrain(root, source, directory);
+        }
+        if (!kind.equals(JobSpec.Kind.SCORE.specName())) {
+            throw new JobSpecException("Cannot read job spec " + source + ": 'kind' is '" + kind + "'; a job is kind score (the default) "
+                    + "or retrain");
+        }
         for (Object key : root.keySet()) {
             if (!KEYS.contains(String.valueOf(key))) {
                 throw unknownSetting(source, "", String.valueOf(key), KEYS);
@@ -103,6 +116,38 @@ public final class JobSpecParser {
                     bool(root, "overwrite", source),
                     orDefault(string(root, "device", source, false), "cpu"));
             return new JobSpec(name, string(root, "description", source, false), settings, schedule(root.get("schedule"), source));
+        } catch (IllegalArgumentException e) {
+            throw new JobSpecException("Cannot read job spec " + source + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A {@code kind: retrain} spec: the model's name, its {@code training:} block (its {@code data} relative to the spec's
+     * directory, as every location), the gate's holdout, label column and policy, and who registers the candidate.
+     */
+    private static JobSpec retrain(Map<?, ?> root, String source, Path directory) {
+        for (Object key : root.keySet()) {
+            if (!RETRAIN_KEYS.contains(String.valueOf(key))) {
+                throw unknownSetting(source, "", String.valueOf(key), RETRAIN_KEYS);
+            }
+        }
+        String name = string(root, "name", source, true);
+        if (!(root.get("training") instanceof Map<?, ?> block)) {
+            throw new JobSpecException("Cannot read job spec " + source + ": 'training' " + (root.get("training") == null ? "is missing"
+                    : "must be a mapping") + "; a retrain job says what to train on (training: {data: ..., label: ...})");
+        }
+        Map<Object, Object> training = new LinkedHashMap<>(block);
+        if (training.get("data") instanceof String data) {
+            training.put("data", location(data, directory));
+        }
+        String policy = location(string(root, "policy", source, false), directory);
+        try {
+            RetrainSettings settings = new RetrainSettings(string(root, "model", source, true), TrainingSpec.fromMap(training, source),
+                    location(string(root, "holdout", source, false), directory), string(root, "label-column", source, false),
+                    policy == null ? null : Path.of(policy), location(string(root, "recent", source, false), directory),
+                    orDefault(string(root, "register-as", source, false), RetrainSettings.jobIdentity(name)));
+            return new JobSpec(name, string(root, "description", source, false), JobSpec.Kind.RETRAIN, null, settings,
+                    schedule(root.get("schedule"), source));
         } catch (IllegalArgumentException e) {
             throw new JobSpecException("Cannot read job spec " + source + ": " + e.getMessage());
         }

@@ -16,12 +16,16 @@ import java.util.Map;
  * @param elapsed            this execution's wall time, from its start to its end
  * @param rowsThisExecution  rows this execution scored or rejected in its checkpoints: on a relaunch, only what it added
  *        to the run, not the rows earlier executions did (the basis of its throughput)
+ * @param details            what a run of another kind than scoring reports, label to value in order (a retraining run:
+ *        the version it registered, the gate's decision, the report); empty for a scoring run
  */
 public record RunOutcome(long runId, long executionId, String jobName, String status, String failure, boolean configurationError,
-        RunCommit.Summary summary, String output, Duration elapsed, Map<String, Duration> phases, long rowsThisExecution) {
+        RunCommit.Summary summary, String output, Duration elapsed, Map<String, Duration> phases, long rowsThisExecution,
+        Map<String, String> details) {
 
     public RunOutcome {
         phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     public boolean completed() {

@@ -57,6 +57,17 @@ final class RunStore {
                         instant(row.getObject(5, OffsetDateTime.class))), runKey);
     }
 
+    /** A retraining run's request: the spec's text and where it was read from, so every step reads the same spec. */
+    void save(String runKey, String jobName, RetrainRequest request) {
+        jdbc.update("INSERT INTO NS_RUN (RUN_KEY, JOB_NAME, SETTINGS, CREATED_AT) VALUES (?, ?, ?, ?)", runKey, jobName,
+                RetrainRequest.toJson(request), Timestamp.from(Instant.now()));
+    }
+
+    Optional<RetrainRequest> retrainRequest(String runKey) {
+        List<String> rows = jdbc.queryForList("SELECT SETTINGS FROM NS_RUN WHERE RUN_KEY = ?", String.class, runKey);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(RetrainRequest.fromJson(rows.getFirst()));
+    }
+
     Optional<ScoringSettings> settings(String runKey) {
         List<String> rows = jdbc.queryForList("SELECT SETTINGS FROM NS_RUN WHERE RUN_KEY = ?", String.class, runKey);
         return rows.isEmpty() ? Optional.empty() : Optional.of(PlanCodec.settings(rows.getFirst()));

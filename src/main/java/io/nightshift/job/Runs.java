@@ -8,6 +8,7 @@ import io.nightshift.scoring.ScoringPlanner;
 import io.nightshift.scoring.ScoringSettings;
 import io.nightshift.scoring.ScoringSteps;
 import io.nightshift.scoring.ScoringWorkerStep;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -49,6 +50,7 @@ public final class Runs {
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
     private final Job scoringJob;
+    private final Job retrainJob;
     private final RunStore store;
     private final RunLeases leases;
     private final ScoringPlanner planner;
@@ -58,11 +60,12 @@ public final class Runs {
     /** Why this process asked its runs to stop (SIGTERM, SIGINT, a spot notice), for the run's summary. */
     private volatile String stopReason;
 
-    Runs(JobOperator jobOperator, JobRepository jobRepository, Job scoringJob, RunStore store, RunLeases leases,
+    Runs(JobOperator jobOperator, JobRepository jobRepository, Job scoringJob, Job retrainJob, RunStore store, RunLeases leases,
             ScoringPlanner planner, ScoringSteps steps, OutputClaims claims, RunCommit commit) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.scoringJob = scoringJob;
+        this.retrainJob = retrainJob;
         this.store = store;
         this.leases = leases;
         this.planner = planner;
@@ -126,6 +129,26 @@ public final class Runs {
     /** The run a run key belongs to, once its first execution exists. */
     public Optional<Long> runIdOfKey(String runKey) {
         return store.runId(runKey);
+    }
+
+    /**
+     * Creates a retraining run of a {@code kind: retrain} spec (read again from the text kept with the run, so a relaunch
+     * trains, registers and gates what this run was asked to) and executes it to its end: train, register, gate.
+     */
+    public RunOutcome retrain(Path specFile) {
+        RetrainRequest request = RetrainRequest.read(specFile);
+        JobSpec spec = request.spec();
+        String runKey = UUID.randomUUID().toString();
+        store.save(runKey, spec.name(), request);
+        JobParameters parameters = new JobParametersBuilder()
+                .addString(ScoringJobConfiguration.RUN_KEY, runKey)
+                .addString(ScoringJobConfiguration.JOB_SPEC_NAME, spec.name(), false)
+                .toJobParameters();
+        try {
+            return outcome(jobOperator.start(retrainJob, parameters));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start run of " + spec.name() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -389,7 +412,10 @@ public final class Runs {
     public List<RunView> recent(int limit) {
         List<RunView> views = new ArrayList<>();
         int count = limit <= 0 ? Integer.MAX_VALUE : limit;
-        for (JobInstance instance : jobRepository.getJobInstances(ScoringJobConfiguration.JOB_NAME, 0, count)) {
+        List<JobInstance> instances = new ArrayList<>(jobRepository.getJobInstances(ScoringJobConfiguration.JOB_NAME, 0, count));
+        instances.addAll(jobRepository.getJobInstances(RetrainJobConfiguration.JOB_NAME, 0, count));
+        instances.sort(java.util.Comparator.comparing(JobInstance::getInstanceId).reversed());
+        for (JobInstance instance : instances.subList(0, Math.min(count, instances.size()))) {
             views.add(view(instance));
         }
         return views;
@@ -539,7 +565,8 @@ public final class Runs {
 
     private JobInstance instance(long runId) {
         JobInstance instance = jobRepository.getJobInstance(runId);
-        if (instance == null || !ScoringJobConfiguration.JOB_NAME.equals(instance.getJobName())) {
+        if (instance == null || !(ScoringJobConfiguration.JOB_NAME.equals(instance.getJobName())
+                || RetrainJobConfiguration.JOB_NAME.equals(instance.getJobName()))) {
             throw new RunRequestException("No run with id " + runId + ". `nightshift status` lists runs.");
         }
         return instance;
@@ -562,7 +589,7 @@ public final class Runs {
         }
         String jobName = execution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score");
         return new RunOutcome(runId, execution.getId(), jobName, execution.getStatus().name(), failure, configurationError(execution),
-                summary, output, elapsed, phases(execution), rowsOf(execution));
+                summary, output, elapsed, phases(execution), rowsOf(execution), RetrainJobConfiguration.details(execution));
     }
 
     /** The rows an execution added to its run's checkpoints, as {@code status} counts them. */

@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * A trained model with what it was trained on and how well it fits, ready to become a model directory:
  * {@value #MODEL_FILE} (the graph over standardized features), {@value #SPEC_FILE} (features with their mean and scale,
- * in the format scoring reads today) and {@value #TRAINING_FILE} (task, training data reference, training metrics and
- * how training ran; keys meant for {@code model.yaml} once its parser knows them).
+ * the task, positive label, training data reference and training metrics: what the registry and the gate read) and
+ * {@value #TRAINING_FILE} (how training ran: family, hyper-parameters, split, skipped rows, files read).
  *
  * @param featureNames model input order
  * @param trainingMillis wall time of training alone (not reading or evaluation); reported, never written to a file
@@ -59,7 +59,11 @@ public record TrainingResult(TrainingSpec spec, TrainedModel model, List<String>
         return model.toOnnx(INPUT_NAME, OUTPUT_NAME, metadata);
     }
 
-    /** {@code model.yaml}: identity, features with their standardization, one output column. */
+    /**
+     * {@code model.yaml}: identity, features with their standardization, one output column, and the metadata the
+     * registry and the gate read: task, positive label, training data (uri, rows, sha256) and training metrics grouped
+     * as {@code train.*} and {@code validation.*}.
+     */
     public String modelYaml(String name, String version, String outputColumn) {
         float[] mean = model.mean();
         float[] scale = model.scale();
@@ -67,34 +71,26 @@ public record TrainingResult(TrainingSpec spec, TrainedModel model, List<String>
         for (int column = 0; column < featureNames.size(); column++) {
             features.add(new ModelSpec.FeatureSpec(featureNames.get(column), mean[column], scale[column], null));
         }
+        Map<String, Double> trainingMetrics = new LinkedHashMap<>();
+        putMetrics(trainingMetrics, "train", train);
+        putMetrics(trainingMetrics, "validation", validation);
+        ModelSpec.Metadata metadata = new ModelSpec.Metadata(ModelSpec.Task.fromYaml(TASK), String.valueOf(POSITIVE_LABEL),
+                new ModelSpec.TrainingData(data.uri(), data.rows(), data.sha256()), trainingMetrics, null);
         ModelSpec modelSpec = new ModelSpec(name, version, INPUT_NAME, features,
-                List.of(new ModelSpec.OutputSpec(OUTPUT_NAME, List.of(outputColumn))));
+                List.of(new ModelSpec.OutputSpec(OUTPUT_NAME, List.of(outputColumn))), metadata);
         return ModelSpecWriter.toYaml(modelSpec, List.of(
                 "Model " + name + " trained by nightshift (" + model.family() + ") on " + data.uri() + ".",
                 "Preprocessing is versioned with the model: each feature is standardised as (x - mean) / scale.",
-                "Training data, metrics and settings are in " + TRAINING_FILE + "."));
+                "How training ran (hyper-parameters, split, files read) is in " + TRAINING_FILE + "."));
     }
 
     /**
-     * {@code training.yaml}: {@code task}, {@code positive_label}, {@code training_data} {uri, rows, sha256} and
-     * {@code training_metrics} {train, validation} × {log_loss, roc_auc, accuracy}, as the model registry reads them,
-     * then {@code training}: family, hyper-parameters, split, skipped rows, the files read and, for an mlp, the
-     * epochs. Deterministic: no times or host names.
+     * {@code training.yaml}: {@code training}: family, hyper-parameters, split, skipped rows, the files read and, for an
+     * mlp, the epochs: the run's details, which no one decides on (what the registry and the gate read is in
+     * model.yaml). Deterministic: no times or host names.
      */
     public String trainingYaml() {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("task", TASK);
-        root.put("positive_label", POSITIVE_LABEL);
-        Map<String, Object> trainingData = new LinkedHashMap<>();
-        trainingData.put("uri", data.uri());
-        trainingData.put("rows", data.rows());
-        trainingData.put("sha256", data.sha256());
-        root.put("training_data", trainingData);
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("train", metrics(train));
-        metrics.put("validation", metrics(validation));
-        root.put("training_metrics", metrics);
-
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("family", model.family());
         training.put("features", featureNames);
@@ -136,8 +132,8 @@ public record TrainingResult(TrainingSpec spec, TrainedModel model, List<String>
         }
         training.put("files", files);
         root.put("training", training);
-        return "# How this model was trained. task, positive_label, training_data and training_metrics are model.yaml keys;\n"
-                + "# training holds the details.\n" + ModelSpecWriter.yaml().dump(root);
+        return "# How this model was trained; its task, training data and metrics are in model.yaml.\n"
+                + ModelSpecWriter.yaml().dump(root);
     }
 
     /**
@@ -174,11 +170,12 @@ public record TrainingResult(TrainingSpec spec, TrainedModel model, List<String>
         }
     }
 
-    private static Map<String, Object> metrics(ClassificationMetrics metrics) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("log_loss", metrics.logLoss());
-        values.put("roc_auc", Double.isNaN(metrics.rocAuc()) ? null : metrics.rocAuc());
-        values.put("accuracy", metrics.accuracy());
-        return values;
+    /** {@code group.log_loss}, {@code group.roc_auc} (left out when undefined: one class only), {@code group.accuracy}. */
+    private static void putMetrics(Map<String, Double> values, String group, ClassificationMetrics metrics) {
+        values.put(group + ".log_loss", metrics.logLoss());
+        if (Double.isFinite(metrics.rocAuc())) {
+            values.put(group + ".roc_auc", metrics.rocAuc());
+        }
+        values.put(group + ".accuracy", metrics.accuracy());
     }
 }

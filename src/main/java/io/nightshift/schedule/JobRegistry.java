@@ -180,6 +180,13 @@ public final class JobRegistry {
      * exist yet at start-up, tonight's files arrive later: it is checked when a fire plans its run.)
      */
     void validateLocations(JobSpec spec, Path file) {
+        if (spec.kind() == JobSpec.Kind.RETRAIN) {
+            if (spec.schedule() != null && spec.schedule().enabled()) {
+                throw new JobSpecException("Cannot schedule job spec " + file + ": 'kind' retrain jobs are not fired by serve yet;"
+                        + " run it with nightshift run " + file + ", or set 'schedule.enabled' to false");
+            }
+            return;
+        }
         String model = spec.scoring().model();
         if (ModelReferences.isReference(model) && !Files.exists(Path.of(model))) {
             try {

@@ -166,4 +166,21 @@ class GatePolicyParserTests {
             policies.forEach(GatePolicyParser::read);
         }
     }
+
+    @Test
+    void aRelativeHoldoutIsResolvedAgainstThePolicyFilesDirectoryAndTheLabelColumnKept() throws IOException {
+        // given
+        Path file = Files.createDirectories(directory.resolve("policies")).resolve("churn.yaml");
+        Files.writeString(file, "checks: [{metric: roc_auc, threshold: 0.7}]\nholdout: ../data/holdout\nlabel_column: churned\n");
+
+        // when
+        GatePolicy policy = GatePolicyParser.read(file);
+        GatePolicy remote = GatePolicyParser.parse("checks: [{metric: roc_auc, threshold: 0.7}]\nholdout: s3://b/holdout/\n", "text");
+
+        // then
+        assertThat(policy.holdout()).isEqualTo(directory.resolve("data/holdout").toAbsolutePath().toString());
+        assertThat(policy.labelColumn()).isEqualTo("churned");
+        assertThat(remote.holdout()).isEqualTo("s3://b/holdout/");
+        assertThat(remote.labelColumn()).isNull();
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nightshift.NightshiftProperties;
+import io.nightshift.retrain.TrainingSpec;
 import io.nightshift.scoring.ScoringSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -379,5 +380,64 @@ class JobSpecParserTests {
 
     private static String minimal() {
         return "name: churn\nmodel: models/churn\ninput: data/in\noutput: data/out\n";
+    }
+
+    @Test
+    void aRetrainSpecGivesTheModelItsTrainingAndTheGateSettingsWithPathsBesideTheSpec() throws IOException {
+        // given
+        Path jobs = Files.createDirectories(directory.resolve("jobs"));
+        Path file = jobs.resolve("retrain-churn.yaml");
+        Files.writeString(file, """
+                name: retrain-churn
+                kind: retrain
+                model: churn
+                training: {data: ../data/train/, label: churned, feature-prefix: f, family: mlp, hidden: [8], epochs: 5}
+                holdout: ../data/holdout/
+                label-column: churned
+                policy: ../retrain-gate/churn.yaml
+                """);
+
+        // when
+        JobSpec spec = JobSpecParser.read(file);
+
+        // then
+        assertThat(spec.kind()).isEqualTo(JobSpec.Kind.RETRAIN);
+        assertThat(spec.scoring()).isNull();
+        RetrainSettings retrain = spec.retrain();
+        assertThat(retrain.model()).isEqualTo("churn");
+        assertThat(retrain.training().data()).isEqualTo(directory.resolve("data/train").toAbsolutePath() + "/");
+        assertThat(retrain.training().label()).isEqualTo("churned");
+        assertThat(retrain.training().family()).isEqualTo(TrainingSpec.Family.MLP);
+        assertThat(retrain.holdout()).isEqualTo(directory.resolve("data/holdout").toAbsolutePath() + "/");
+        assertThat(retrain.labelColumn()).isEqualTo("churned");
+        assertThat(retrain.policy()).isEqualTo(directory.resolve("retrain-gate/churn.yaml").toAbsolutePath());
+        assertThat(retrain.registerAs()).isEqualTo("job:retrain-churn");
+    }
+
+    @Test
+    void aScoreSettingInARetrainSpecIsRefusedNamingTheRetrainSettings() {
+        assertThatThrownBy(() -> JobSpecParser.parse("name: r\nkind: retrain\nmodel: churn\noutput: x\ntraining: {data: d, label: l}\n", "r.yaml"))
+                .isInstanceOf(JobSpecException.class).hasMessageContaining("unknown setting 'output'").hasMessageContaining("training");
+    }
+
+    @Test
+    void anUnknownKindIsRefused() {
+        assertThatThrownBy(() -> JobSpecParser.parse("name: r\nkind: train\n", "r.yaml")).isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("'kind' is 'train'; a job is kind score (the default) or retrain");
+    }
+
+    @Test
+    void aScoreSpecIsKindScoreByDefault() {
+        JobSpec spec = JobSpecParser.parse("name: s\nmodel: m.onnx\ninput: in\noutput: out\n", "s.yaml");
+        assertThat(spec.kind()).isEqualTo(JobSpec.Kind.SCORE);
+        assertThat(spec.retrain()).isNull();
+    }
+
+    @Test
+    void theExampleRetrainSpecParsesWithThePolicyBesideTheJobsDirectory() {
+        JobSpec spec = JobSpecParser.read(Path.of("jobs/retrain-churn.yaml"));
+        assertThat(spec.retrain().policy()).isEqualTo(Path.of("retrain-gate/churn.yaml").toAbsolutePath());
+        assertThat(spec.retrain().recent()).isEqualTo("s3://warehouse/customers/snapshot/");
+        assertThat(spec.retrain().registerAs()).isEqualTo("job:retrain-churn");
     }
 }

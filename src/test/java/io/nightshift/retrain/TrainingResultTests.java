@@ -2,6 +2,8 @@ package io.nightshift.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.model.ModelSpec;
+import io.nightshift.model.ModelSpecParser;
 import io.nightshift.storage.LocalStorage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
-/** The model directory a training writes: model.yaml in today's format, the registry's keys in training.yaml. */
+/** The model directory a training writes: model.yaml with the registry's and the gate's keys, run details in training.yaml. */
 class TrainingResultTests {
 
     @TempDir
@@ -44,32 +46,31 @@ class TrainingResultTests {
     }
 
     @Test
-    void modelYamlKeepsOnlyTheKeysTheCurrentParserAccepts() {
+    void modelYamlCarriesTaskDataReferenceAndMetricsAsTheModelSpecParserReadsThem() {
         // when
-        Map<String, Object> yaml = new Yaml().load(result.modelYaml("churn", "4", "churn_probability"));
+        ModelSpec spec = ModelSpecParser.parse(result.modelYaml("churn", "4", "churn_probability"), "model.yaml", "x", "0");
 
         // then
-        assertThat(yaml).containsOnlyKeys("name", "version", "input", "features", "outputs");
-        assertThat(yaml.get("features")).asList().hasSize(8).first().asString().contains("name=f0", "mean=", "scale=");
+        assertThat(spec.featureNames()).hasSize(8).first().isEqualTo("f0");
+        assertThat(spec.features().getFirst().scale()).isNotEqualTo(1f);
+        ModelSpec.Metadata metadata = spec.metadata();
+        assertThat(metadata.task()).isEqualTo(ModelSpec.Task.fromYaml("binary-classification"));
+        assertThat(metadata.positiveLabel()).isEqualTo("1");
+        assertThat(metadata.trainingData().uri()).isEqualTo(result.data().uri());
+        assertThat(metadata.trainingData().rows()).isEqualTo(2_000L);
+        assertThat(metadata.trainingData().sha256()).matches("[0-9a-f]{64}").isEqualTo(result.data().sha256());
+        assertThat(metadata.trainingMetrics()).containsOnlyKeys("train.log_loss", "train.roc_auc", "train.accuracy",
+                "validation.log_loss", "validation.roc_auc", "validation.accuracy");
+        assertThat(metadata.trainingMetrics().get("validation.roc_auc")).isEqualTo(result.validation().rocAuc());
     }
 
     @Test
-    @SuppressWarnings("unchecked")
-    void trainingYamlCarriesTaskDataReferenceAndMetricsUnderTheRegistrysKeys() {
+    void trainingYamlHoldsOnlyHowTrainingRan() {
         // when
         Map<String, Object> yaml = new Yaml().load(result.trainingYaml());
 
         // then
-        assertThat(yaml).containsOnlyKeys("task", "positive_label", "training_data", "training_metrics", "training");
-        assertThat(yaml).containsEntry("task", "binary-classification").containsEntry("positive_label", 1);
-        Map<String, Object> data = (Map<String, Object>) yaml.get("training_data");
-        assertThat(data).containsOnlyKeys("uri", "rows", "sha256");
-        assertThat(data.get("rows")).isEqualTo(2_000);
-        assertThat((String) data.get("sha256")).matches("[0-9a-f]{64}").isEqualTo(result.data().sha256());
-        Map<String, Map<String, Object>> metrics = (Map<String, Map<String, Object>>) yaml.get("training_metrics");
-        assertThat(metrics).containsOnlyKeys("train", "validation");
-        assertThat(metrics.get("validation")).containsOnlyKeys("log_loss", "roc_auc", "accuracy");
-        assertThat((Double) metrics.get("validation").get("roc_auc")).isEqualTo(result.validation().rocAuc());
+        assertThat(yaml).containsOnlyKeys("training");
     }
 
     @Test

@@ -86,6 +86,28 @@ class JobRegistryTests {
     }
 
     @Test
+    void theExampleJobsLoadAndTheRetrainingJobIsKeptButNotFired() {
+        // when: the repository's own jobs/ (a scoring job on churn@production, the demo, a disabled retraining job)
+        List<JobRegistry.JobState> states = new JobRegistry(Path.of("jobs"), new ModelReferences() {
+            @Override
+            public ModelArtifact resolve(String reference) {
+                throw new AssertionError("not read while validating");
+            }
+
+            @Override
+            public void requireKnown(String reference) {
+                // a registry where churn@production exists
+            }
+        }).reload();
+
+        // then: the production job is scheduled; the retraining job is valid, kept, never fired (the demo's spec names the
+        // model the demo writes into the home, so it is valid only once the demo ran)
+        assertThat(state(states, "churn-nightly.yaml").status()).isEqualTo(JobRegistry.Status.SCHEDULED);
+        assertThat(state(states, "retrain-churn.yaml").status()).isEqualTo(JobRegistry.Status.DISABLED);
+        assertThat(state(states, "retrain-churn.yaml").error()).isNull();
+    }
+
+    @Test
     void anUnknownFieldIsAnErrorThatSuggestsTheFieldMeant() throws IOException {
         // given
         Files.writeString(jobs.resolve("typo.yaml"), "name: typo\nmodel: " + model + "\ninput: in\noutput: out\ncomit-interval: 5\n");
