@@ -178,6 +178,9 @@ class ScoringCrashRecoveryIntegrationTests {
     @org.junit.jupiter.params.ParameterizedTest(name = "SIG{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"TERM", "HUP"})
     void runStoppedBySigtermOrSighupFinishesItsChunkExitsOneAndCompletesOnRelaunch(String signal) throws Exception {
+        // A build started under nohup passes SIGHUP on ignored, and a JVM started with it ignored rightly keeps ignoring it.
+        org.junit.jupiter.api.Assumptions.assumeFalse(signal.equals("HUP") && sighupIgnored(),
+                "SIGHUP is ignored in this process (nohup?), so the child ignores it too");
         // given: a run well under way
         Path output = workspace.resolve("terminated-output-" + signal);
         NightshiftProcess process = new NightshiftProcess(workspace.resolve("terminate-home-" + signal), Map.of());
@@ -208,4 +211,14 @@ class ScoringCrashRecoveryIntegrationTests {
     }
 
 
+
+    /** Whether this process ignores SIGHUP (bit 0 of SigIgn in /proc/self/status), which children inherit. */
+    private static boolean sighupIgnored() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        return Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:")).findFirst()
+                .map(line -> (Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16) & 1L) != 0).orElse(false);
+    }
 }
