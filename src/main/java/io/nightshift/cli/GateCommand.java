@@ -2,6 +2,7 @@ package io.nightshift.cli;
 
 import io.nightshift.gate.CheckResult;
 import io.nightshift.gate.PromotionGate;
+import io.nightshift.job.Runs;
 import io.nightshift.model.registry.ModelState;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -49,7 +50,8 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE", description = "The policy (default: retrain-gate/NAME.yaml).")
     Path policy;
 
-    @Option(names = "--recent", paramLabel = "URI", description = "A recent input, for the policy's feature drift check.")
+    @Option(names = "--recent", paramLabel = "URI", description = "A recent input, for the policy's feature drift check "
+            + "(default: the input of the last completed run that scored NAME).")
     String recent;
 
     @Option(names = "--report-dir", paramLabel = "DIR", description = "A new local directory for the report (default: under the home).")
@@ -62,8 +64,10 @@ final class GateCommand implements Callable<Integer> {
     public Integer call() {
         try (ConfigurableApplicationContext context = ApplicationContexts.start(List.of())) {
             PromotionGate gate = context.getBean(PromotionGate.class);
+            // Without --recent, the drift check compares the training data with what the model last scored.
+            String recentInput = recent != null ? recent : context.getBean(Runs.class).lastCompletedInput(name).orElse(null);
             PromotionGate.Outcome outcome = gate.gate(new PromotionGate.Request(name, candidate, production, holdout, labelColumn, policy,
-                    recent, reportDirectory, by.by));
+                    recentInput, reportDirectory, by.by));
             System.out.print(render(outcome));
             System.out.flush();
             return outcome.passed() ? ExitCodes.SUCCESS : ExitCodes.FAILED;

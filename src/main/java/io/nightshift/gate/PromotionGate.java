@@ -167,7 +167,7 @@ public final class PromotionGate {
             throw new GateException(prefix + "policy " + policy.source() + " checks feature drift (drift.max_feature_psi), which needs "
                     + (trainingData == null ? "the candidate's training data (training-data.uri in its model.yaml, which it has not)" : "")
                     + (trainingData == null && recentData == null ? " and " : "")
-                    + (recentData == null ? "a recent input (--recent URI)" : ""));
+                    + (recentData == null ? "a recent input (--recent URI; by default the input of the last completed run that scored the model, and there is none)" : ""));
         }
         return inputs.withDriftData(trainingData.uri(), recentData);
     }

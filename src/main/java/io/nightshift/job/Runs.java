@@ -421,6 +421,28 @@ public final class Runs {
         return views;
     }
 
+    /** How far back {@link #lastCompletedInput} looks: enough for any model scored in a run of the last months. */
+    private static final int RECENT_INPUT_SEARCH = 500;
+
+    /**
+     * The input (as its run was given it: a file, directory or glob, fire-time placeholders resolved) of the most
+     * recent COMPLETED scoring run of the model named {@code modelName}, any version: the gate's default recent input
+     * for its drift check. Looks at the last few hundred runs only.
+     */
+    public Optional<String> lastCompletedInput(String modelName) {
+        for (JobInstance instance : jobRepository.getJobInstances(ScoringJobConfiguration.JOB_NAME, 0, RECENT_INPUT_SEARCH)) {
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            if (last == null || last.getStatus() != BatchStatus.COMPLETED) {
+                continue;
+            }
+            Optional<ScoringPlan> plan = plan(instance, last);
+            if (plan.isPresent() && modelName.equals(plan.get().model().name())) {
+                return Optional.of(plan.get().settings().input());
+            }
+        }
+        return Optional.empty();
+    }
+
     public RunView describe(long runId) {
         return view(instance(runId));
     }

@@ -226,6 +226,32 @@ class PromotionGateIntegrationTests {
         assertThat(gate.message()).contains("no holdout: pass --holdout");
     }
 
+    @Test
+    void withoutRecentTheDriftCheckComparesTheTrainingDataWithTheInputOfTheLastCompletedRunOfTheModel() throws IOException {
+        // given: a version that records its training data, and a policy that checks drift
+        Path holdout = workspace.resolve("holdout");
+        register("drifty", truth(), -1.0f, "alice", "training-data:\n  uri: " + holdout + "\n  rows: 6000\n");
+        Path driftPolicy = workspace.resolve("drifty.yaml");
+        Files.writeString(driftPolicy, Files.readString(policy) + "drift: {max_feature_psi: 0.25}\n");
+
+        // when: no run has scored the model yet, then one has
+        Result before = nightshift("gate", "drifty", "--candidate", "1", "--policy", driftPolicy.toString(), "--by", "carol");
+        Result run = nightshift("score", "--model", "drifty@1", "--input", holdout + "/*.parquet", "--output",
+                workspace.resolve("drifty-scores").toString(), "--id-column", SyntheticData.ID_COLUMN);
+        Result after = nightshift("gate", "drifty", "--candidate", "1", "--policy", driftPolicy.toString(), "--by", "carol");
+
+        // then: first the missing recent input is named, then the run's input is the recent one (the same rows: no drift)
+        assertThat(before.exitCode()).as(before.all()).isEqualTo(2);
+        assertThat(before.message()).contains("a recent input (--recent URI; by default the input of the last completed run");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(after.exitCode()).as(after.all()).isZero();
+        assertThat(after.out()).startsWith("PENDING_APPROVAL drifty@1").doesNotContain("failed  ");
+        Matcher report = REPORT_LINE.matcher(after.out());
+        assertThat(report.find()).as(after.out()).isTrue();
+        String json = Files.readString(location(report.group(1)).resolve("report.json"));
+        assertThat(json).contains("\"feature\" : \"f00\"").contains(holdout + "/*.parquet");
+    }
+
     // --- fixtures ----------------------------------------------------------------------------------------------------
 
     private static Result gate(String name, int version) {
@@ -246,6 +272,10 @@ class PromotionGateIntegrationTests {
     }
 
     private static void register(String name, float[] weights, float bias, String by) throws IOException {
+        register(name, weights, bias, by, "");
+    }
+
+    private static void register(String name, float[] weights, float bias, String by, String extraYaml) throws IOException {
         Path directory = Files.createTempDirectory(workspace, name);
         OnnxModelWriter.write(OnnxModelWriter.logisticRegression(weights, bias, "features", "score", Map.of()),
                 directory.resolve("model.onnx"));
@@ -253,7 +283,7 @@ class PromotionGateIntegrationTests {
         for (int i = 0; i < FEATURES; i++) {
             yaml.append("  - f%02d\n".formatted(i));
         }
-        Files.writeString(directory.resolve("model.yaml"), yaml.toString());
+        Files.writeString(directory.resolve("model.yaml"), yaml + extraYaml);
         Result registered = nightshift("models", "register", directory.toString(), "--name", name, "--by", by);
         assertThat(registered.exitCode()).as(registered.all()).isZero();
     }
