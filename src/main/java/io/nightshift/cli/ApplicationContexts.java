@@ -15,7 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Starts the Spring application for a command: no web server, no banner, Spring's own shutdown hook off (ours waits
+ * Starts the Spring application for a command: no web server (but for {@code serve}: its REST API, health and
+ * metrics), no banner, Spring's own shutdown hook off (ours waits
  * for the run), the console log as {@link ConsoleLog} says.
  */
 final class ApplicationContexts {
@@ -35,7 +36,7 @@ final class ApplicationContexts {
         ConfigurableApplicationContext context;
         try {
             context = new SpringApplicationBuilder(NightshiftApplication.class)
-                    .web(WebApplicationType.NONE)
+                    .web(List.of(profiles).contains("serve") ? WebApplicationType.SERVLET : WebApplicationType.NONE)
                     .bannerMode(Banner.Mode.OFF)
                     .logStartupInfo(false)
                     .registerShutdownHook(false)

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +36,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "DIR", defaultValue = "jobs",
             description = "The job specs (*.yaml) to schedule (default: ${DEFAULT-VALUE}).")
     Path jobs;
+
+    /** Where the REST API listens, e.g. {@code http://localhost:8080} (the port is the one bound, for port 0 too). */
+    static String apiAddress(ConfigurableApplicationContext context) {
+        int port = context instanceof WebServerApplicationContext web ? web.getWebServer().getPort() : -1;
+        return port < 0 ? "no port" : "http://localhost:" + port;
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -67,8 +74,8 @@ final class ServeCommand implements Callable<Integer> {
             List<JobRegistry.JobState> states = scheduling.start();
             long scheduled = states.stream().filter(JobRegistry.JobState::scheduled).count();
             long invalid = states.stream().filter(state -> state.status() == JobRegistry.Status.INVALID).count();
-            System.err.printf("nightshift: serving %s: %d job spec(s), %d scheduled, %d invalid (node pid %d)%n", directory,
-                    states.size(), scheduled, invalid, ProcessHandle.current().pid());
+            System.err.printf("nightshift: serving %s: %d job spec(s), %d scheduled, %d invalid (node pid %d, API on %s)%n",
+                    directory, states.size(), scheduled, invalid, ProcessHandle.current().pid(), apiAddress(context));
             signalled.await();
             Duration grace = context.getBean(NightshiftProperties.class).serve().shutdownGrace();
             boolean stopped = scheduling.shutdown(reason.get(), grace);

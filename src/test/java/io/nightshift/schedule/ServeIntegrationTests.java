@@ -299,6 +299,7 @@ class ServeIntegrationTests {
                 "-Dspring.flyway.default-schema=" + schema,
                 "-Dnightshift.lease.heartbeat=1s",
                 "-Dnightshift.lease.timeout=5s",
+                "-Dserver.port=0",
                 "-Dnightshift.serve.heal-interval=1s",
                 "-Dnightshift.serve.reload-interval=1s",
                 "-Dnightshift.serve.shutdown-grace=60s",
