@@ -16,7 +16,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends zip && rm -rf /
 WORKDIR /src
 COPY pom.xml ./
 COPY .mvn/jvm.config .mvn/jvm.config
-RUN --mount=type=cache,target=/root/.m2 mvn -B -q dependency:go-offline -Pgpu || mvn -B -q dependency:go-offline
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q dependency:go-offline && mvn -B -q -Pgpu dependency:go-offline
 COPY config config
 COPY src/main src/main
 COPY infra/docker/keep-linux-x64-natives.sh /usr/local/bin/keep-linux-x64-natives
