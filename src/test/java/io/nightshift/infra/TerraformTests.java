@@ -7,13 +7,19 @@ import static io.nightshift.infra.Tree.maps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * infra/terraform/, checked by parsing every .tf file (TerraformConfiguration): the properties a plan would show and a
@@ -23,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class TerraformTests {
 
     private static final String BUCKETS = "${aws_s3_bucket.nightshift}";
+    private static final Path PRICES = Path.of("config", "pricing", "aws-gpu.yaml");
     private static TerraformConfiguration terraform;
 
     @BeforeAll
@@ -49,6 +56,20 @@ class TerraformTests {
         assertThat(map(gpu, "taints").values()).anySatisfy(taint -> assertThat(asMap(taint, "taint"))
                 .containsEntry("key", "nvidia.com/gpu").containsEntry("effect", "NO_SCHEDULE"));
         assertThat(map(gpu, "labels")).containsValue("gpu-worker");
+    }
+
+    @Test
+    void everyDefaultGpuTypeHasAnOnDemandAndALowerSpotPrice() throws IOException {
+        Map<String, Object> prices;
+        try (Reader reader = Files.newBufferedReader(PRICES)) {
+            prices = map(asMap(new Yaml().load(reader), PRICES.toString()), "instance-types");
+        }
+        for (Object type : list(variable("gpu_instance_types"), "default")) {
+            Map<String, Object> price = map(prices, (String) type);
+            double onDemand = ((Number) price.get("on-demand")).doubleValue();
+            assertThat(((Number) price.get("typical-spot")).doubleValue()).as("%s in %s", type, PRICES).isPositive().isLessThan(onDemand);
+            assertThat(price).as("%s", type).containsEntry("gpus", 1);
+        }
     }
 
     @Test
@@ -120,6 +141,9 @@ class TerraformTests {
         assertThat(statements).hasSizeGreaterThan(5).allSatisfy(statement -> {
             assertThat(list(statement, "actions")).as("statement %s", statement.get("sid"))
                     .allSatisfy(action -> assertThat((String) action).doesNotContain("*"));
+            if (statement.containsKey("principals")) {
+                return; // a trust policy's statement: it names who may assume the role, not resources
+            }
             Object resources = statement.getOrDefault("resources", List.of());
             List<Object> each = resources instanceof List<?> several ? List.copyOf(several) : List.of(resources);
             assertThat(each).as("statement %s", statement.get("sid")).isNotEmpty()
@@ -174,7 +198,7 @@ class TerraformTests {
     @Test
     void providersAndModulesArePinned() {
         Map<String, Object> settings = TerraformConfiguration.only(terraform.files().values().stream()
-                .map(file -> asMap(file, "file").get("terraform")).filter(java.util.Objects::nonNull).findFirst().orElseThrow(), "terraform");
+                .map(file -> asMap(file, "file").get("terraform")).filter(Objects::nonNull).findFirst().orElseThrow(), "terraform");
         assertThat((String) settings.get("required_version")).contains("<");
         assertThat(TerraformConfiguration.only(settings.get("required_providers"), "required_providers")).allSatisfy((name, provider) ->
                 assertThat((String) asMap(provider, name).get("version")).as("provider %s", name).startsWith("~>"));
