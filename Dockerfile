@@ -38,7 +38,8 @@ FROM eclipse-temurin:${JAVA_VERSION}-jre-noble AS jre
 
 # ---- GPU runtime: CUDA 12 / cuDNN 9 base with Temurin's JRE copied in. Build it with --target gpu.
 FROM ${CUDA_IMAGE} AS gpu
-ENV JAVA_HOME=/opt/java/openjdk
+# What the Temurin image sets too: its JDK location and a UTF-8 locale (file names and logs).
+ENV JAVA_HOME=/opt/java/openjdk LANG=C.UTF-8
 ENV PATH="${JAVA_HOME}/bin:${PATH}"
 COPY --from=jre /opt/java/openjdk /opt/java/openjdk
 RUN groupadd --system --gid 10001 nightshift && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/nightshift nightshift \
