@@ -5,11 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
@@ -136,6 +139,11 @@ final class MicrometerMetrics implements NightshiftMetrics {
     public void runsLeftForOperator(DoubleSupplier count) {
         Gauge.builder(LEFT_FOR_OPERATOR, () -> count.getAsDouble())
                 .description("Runs self-healing left for an operator (relaunch or abandon them)").register(registry);
+    }
+
+    @Override
+    public void executor(String name, ExecutorService executor) {
+        new ExecutorServiceMetrics(executor, name, Tags.empty()).bindTo(registry);
     }
 
     @Override

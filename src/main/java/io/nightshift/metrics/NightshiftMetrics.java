@@ -1,6 +1,7 @@
 package io.nightshift.metrics;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -60,6 +61,10 @@ public interface NightshiftMetrics {
 
     /** How many runs self-healing leaves for an operator (read at every scrape). */
     default void runsLeftForOperator(DoubleSupplier count) {
+    }
+
+    /** An executor of this node (the run pool) as Micrometer's {@code executor_*} meters, tagged {@code name}. */
+    default void executor(String name, ExecutorService executor) {
     }
 
     /** 1 while {@code /health/ready} is UP, 0 otherwise (read at every scrape). */

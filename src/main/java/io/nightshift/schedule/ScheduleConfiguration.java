@@ -71,8 +71,8 @@ class ScheduleConfiguration {
     }
 
     @Bean
-    RunPool runPool(NightshiftProperties properties) {
-        return new RunPool(properties.serve().maxConcurrentRuns());
+    RunPool runPool(NightshiftProperties properties, NightshiftMetrics metrics) {
+        return new RunPool(properties.serve().maxConcurrentRuns(), metrics);
     }
 
     @Bean

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +112,22 @@ class MicrometerMetricsTests {
 
         // then
         assertThat(registry.scrape()).contains("nightshift_runs_left_for_operator 2.0").contains("nightshift_ready 0.0");
+    }
+
+    @Test
+    void theRunPoolShowsItsThreadsAndQueue() {
+        // given
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // when
+            metrics.executor("runs", pool);
+
+            // then
+            assertThat(registry.scrape()).contains("executor_pool_max_threads{name=\"runs\"} 2.0")
+                    .contains("executor_queued_tasks{name=\"runs\"} 0.0");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
