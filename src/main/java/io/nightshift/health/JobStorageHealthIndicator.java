@@ -1,7 +1,7 @@
 package io.nightshift.health;
 
-import io.nightshift.scoring.ScoringSettings;
 import io.nightshift.schedule.JobRegistry;
+import io.nightshift.scoring.ScoringSettings;
 import io.nightshift.storage.Storage;
 import java.io.IOException;
 import java.time.Clock;
