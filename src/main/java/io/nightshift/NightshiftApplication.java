@@ -1,6 +1,7 @@
 package io.nightshift;
 
 import io.nightshift.commit.OutputCommitter;
+import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.model.ModelCache;
 import io.nightshift.model.ModelReferences;
 import io.nightshift.model.ModelResolver;
@@ -54,8 +55,8 @@ public class NightshiftApplication {
     }
 
     @Bean(destroyMethod = "close")
-    LoadedModels loadedModels() {
-        return new LoadedModels(Runtime.getRuntime().availableProcessors());
+    LoadedModels loadedModels(NightshiftMetrics metrics) {
+        return new LoadedModels(Runtime.getRuntime().availableProcessors(), metrics);
     }
 
     @Bean
@@ -77,7 +78,7 @@ public class NightshiftApplication {
 
     @Bean
     ScoringSteps scoringSteps(Storage storage, ModelResolver models, LoadedModels loadedModels, WriterOptions writerOptions,
-            RunFence fence) {
-        return new ScoringSteps(storage, models, loadedModels, writerOptions, fence);
+            RunFence fence, NightshiftMetrics metrics) {
+        return new ScoringSteps(storage, models, loadedModels, writerOptions, fence, metrics);
     }
 }

@@ -1,5 +1,6 @@
 package io.nightshift.gate;
 
+import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.NightshiftProperties;
 import io.nightshift.model.registry.ModelRegistry;
 import io.nightshift.storage.Storage;
@@ -15,7 +16,7 @@ class GateConfiguration {
 
     @Bean
     PromotionGate promotionGate(ModelRegistry registry, Storage storage, GateProperties properties, NightshiftProperties nightshift,
-            Clock clock) {
-        return new PromotionGate(registry, storage, properties, nightshift.home().resolve("gate"), clock);
+            Clock clock, NightshiftMetrics metrics) {
+        return new PromotionGate(registry, storage, properties, nightshift.home().resolve("gate"), clock, metrics);
     }
 }

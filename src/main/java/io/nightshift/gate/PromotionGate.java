@@ -1,5 +1,6 @@
 package io.nightshift.gate;
 
+import io.nightshift.metrics.NightshiftMetrics;
 import static java.util.Objects.requireNonNull;
 
 import io.nightshift.model.InferenceOptions;
@@ -31,8 +32,11 @@ public final class PromotionGate {
     private final GateProperties properties;
     private final Path reportsDirectory;
     private final Clock clock;
+    private final NightshiftMetrics metrics;
 
-    public PromotionGate(ModelRegistry registry, Storage storage, GateProperties properties, Path reportsDirectory, Clock clock) {
+    public PromotionGate(ModelRegistry registry, Storage storage, GateProperties properties, Path reportsDirectory, Clock clock,
+            NightshiftMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.storage = requireNonNull(storage, "storage is null");
         this.properties = requireNonNull(properties, "properties is null");
@@ -145,6 +149,7 @@ public final class PromotionGate {
             result = new Gate(storage).evaluate(inputs);
         }
         long evaluationMillis = (System.nanoTime() - started) / 1_000_000;
+        metrics.gateDecision(request.model(), result.decision().name());
         String reportLocation = registry.storeReport(request.model(), request.candidate(), reportDirectory, request.by());
         ModelVersion recorded = registry.recordGateResult(request.model(), request.candidate(), result.decision() != Decision.REJECTED,
                 production, policy.approvalsRequired(), policy.autoPromote(), reportLocation, request.by());

@@ -1,5 +1,6 @@
 package io.nightshift.job;
 
+import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.scoring.RunFence;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -60,8 +61,10 @@ public final class RunLeases implements RunFence, AutoCloseable {
     });
     private final Map<Long, Held> held = new ConcurrentHashMap<>();
     private final Set<Long> lost = ConcurrentHashMap.newKeySet();
+    private final NightshiftMetrics metrics;
 
-    public RunLeases(JdbcTemplate jdbc, Clock clock, Duration heartbeatInterval, Duration timeout) {
+    public RunLeases(JdbcTemplate jdbc, Clock clock, Duration heartbeatInterval, Duration timeout, NightshiftMetrics metrics) {
+        this.metrics = metrics;
         this.jdbc = jdbc;
         this.lockBreaker = new LockBreaker(jdbc.getDataSource());
         this.clock = clock;
@@ -113,6 +116,9 @@ public final class RunLeases implements RunFence, AutoCloseable {
                     + "minute; if it stays so, make sure that process is gone.");
         }
         hold(runId, epoch, null);
+        if (current.isPresent()) {
+            metrics.leaseTakenOver();
+        }
         log.info("Took over run {} at lease epoch {}", runId, epoch);
         return epoch;
     }

@@ -1,11 +1,13 @@
 package io.nightshift.job;
 
 import io.nightshift.NightshiftProperties;
+import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.scoring.RunProgress;
 import io.nightshift.scoring.ScoringPlan;
 import io.nightshift.scoring.ScoringSteps;
 import io.nightshift.scoring.ScoringWorkerStep;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -37,6 +39,7 @@ final class RunListener implements JobExecutionListener {
     private final ScoringSteps steps;
     private final Duration interval;
     private final ProgressConsole console;
+    private final NightshiftMetrics metrics;
     private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "progress");
         thread.setDaemon(true);
@@ -45,8 +48,9 @@ final class RunListener implements JobExecutionListener {
     private final Map<Long, ScheduledFuture<?>> reports = new ConcurrentHashMap<>();
 
     RunListener(RunLeases leases, ScoringSteps steps, NightshiftProperties properties, JobRepository jobRepository,
-            ProgressConsole console) {
+            ProgressConsole console, NightshiftMetrics metrics) {
         this.jobRepository = jobRepository;
+        this.metrics = metrics;
         this.console = console;
         this.leases = leases;
         this.steps = steps;
@@ -60,6 +64,7 @@ final class RunListener implements JobExecutionListener {
         leases.attach(runId, jobExecution.getId());
         forgetPreviousReason(jobExecution);
         restoreFromCompletedSteps(jobExecution);
+        metrics.runStarted(jobName(jobExecution), jobExecution.getId(), () -> rowsPerSecond(jobExecution));
         log.info("Run {} started (execution {}, pid {})", runId, jobExecution.getId(), ProcessHandle.current().pid());
         long period = console.terminal() ? 500 : interval.toMillis();
         reports.put(jobExecution.getId(), reporter.scheduleAtFixedRate(() -> report(jobExecution, false), period, period,
@@ -68,7 +73,20 @@ final class RunListener implements JobExecutionListener {
 
     private static void putLogContext(JobExecution jobExecution) {
         MDC.put("runId", Long.toString(jobExecution.getJobInstance().getInstanceId()));
-        MDC.put("job", jobExecution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"));
+        MDC.put("job", jobName(jobExecution));
+    }
+
+    private static String jobName(JobExecution jobExecution) {
+        return jobExecution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score");
+    }
+
+    /** This execution's live rate (0 before it has a plan, and for runs that are not scoring runs). */
+    private double rowsPerSecond(JobExecution jobExecution) {
+        if (!jobExecution.getExecutionContext().containsKey(ScoringWorkerStep.PLAN_KEY)) {
+            return 0;
+        }
+        ScoringPlan plan = steps.plan(jobExecution.getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
+        return steps.progress(plan, jobExecution).rowsPerSecond();
     }
 
     /**
@@ -114,6 +132,10 @@ final class RunListener implements JobExecutionListener {
             report.cancel(false);
         }
         report(jobExecution, true);
+        LocalDateTime started = jobExecution.getStartTime() != null ? jobExecution.getStartTime() : LocalDateTime.now();
+        LocalDateTime ended = jobExecution.getEndTime() != null ? jobExecution.getEndTime() : LocalDateTime.now();
+        metrics.runEnded(jobName(jobExecution), jobExecution.getId(), jobExecution.getStatus().name(),
+                Duration.between(started, ended));
         leases.release(jobExecution.getJobInstance().getInstanceId());
         MDC.remove("runId");
         MDC.remove("job");

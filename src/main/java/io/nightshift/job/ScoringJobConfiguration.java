@@ -1,5 +1,6 @@
 package io.nightshift.job;
 
+import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.NightshiftProperties;
 import io.nightshift.commit.OutputCommitter;
 import io.nightshift.scoring.IndexPartitioner;
@@ -46,8 +47,8 @@ class ScoringJobConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RunLeases runLeases(JdbcTemplate jdbc, Clock clock, NightshiftProperties properties) {
-        return new RunLeases(jdbc, clock, properties.lease().heartbeat(), properties.lease().timeout());
+    RunLeases runLeases(JdbcTemplate jdbc, Clock clock, NightshiftProperties properties, NightshiftMetrics metrics) {
+        return new RunLeases(jdbc, clock, properties.lease().heartbeat(), properties.lease().timeout(), metrics);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.nightshift.schedule;
 
+import io.nightshift.metrics.NightshiftMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,11 @@ final class RunPool {
     private volatile boolean stopping;
 
     RunPool(int maxConcurrentRuns) {
+        this(maxConcurrentRuns, NightshiftMetrics.NONE);
+    }
+
+    /** With the pool's threads and queue in the metrics (executor_* with name="runs"). */
+    RunPool(int maxConcurrentRuns, NightshiftMetrics metrics) {
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(maxConcurrentRuns, maxConcurrentRuns, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
@@ -41,6 +47,7 @@ final class RunPool {
                     thread.setDaemon(false);
                     return thread;
                 });
+        metrics.executor("runs", executor);
     }
 
     /** Queues a task unless one with its key is queued or running here; false when it was not queued. */

@@ -2,6 +2,7 @@ package io.nightshift.schedule;
 
 import io.nightshift.NightshiftProperties;
 import io.nightshift.job.Runs;
+import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.model.ModelReferences;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,6 +54,12 @@ class ScheduleConfiguration {
         }
     }
 
+    /** Counts the fires Quartz finds late (its misfire handling then runs them once now, or skips them). */
+    @Bean
+    SchedulerFactoryBeanCustomizer misfireCounter(NightshiftMetrics metrics) {
+        return factory -> factory.setGlobalTriggerListeners(new MisfireCounter(metrics));
+    }
+
     @Bean
     JobRegistry jobRegistry(@Value("${nightshift.serve.jobs:jobs}") Path jobs, ModelReferences models) {
         return new JobRegistry(jobs, models);
@@ -64,18 +71,20 @@ class ScheduleConfiguration {
     }
 
     @Bean
-    RunPool runPool(NightshiftProperties properties) {
-        return new RunPool(properties.serve().maxConcurrentRuns());
+    RunPool runPool(NightshiftProperties properties, NightshiftMetrics metrics) {
+        return new RunPool(properties.serve().maxConcurrentRuns(), metrics);
     }
 
     @Bean
-    ScheduledFires scheduledFires(JobRegistry registry, Fires fires, Runs runs, RunPool pool, NightshiftProperties properties) {
-        return new ScheduledFires(registry, fires, runs, pool, properties.lease().timeout());
+    ScheduledFires scheduledFires(JobRegistry registry, Fires fires, Runs runs, RunPool pool, NightshiftProperties properties,
+            NightshiftMetrics metrics) {
+        return new ScheduledFires(registry, fires, runs, pool, properties.lease().timeout(), metrics);
     }
 
     @Bean
-    SelfHealing selfHealing(Fires fires, Runs runs, JobRegistry registry, RunPool pool, NightshiftProperties properties) {
-        return new SelfHealing(fires, runs, registry, pool, properties.lease().timeout());
+    SelfHealing selfHealing(Fires fires, Runs runs, JobRegistry registry, RunPool pool, NightshiftProperties properties,
+            NightshiftMetrics metrics) {
+        return new SelfHealing(fires, runs, registry, pool, properties.lease().timeout(), metrics);
     }
 
     @Bean

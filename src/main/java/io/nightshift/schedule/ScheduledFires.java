@@ -5,6 +5,7 @@ import io.nightshift.job.JobSpec;
 import io.nightshift.job.RunOutcome;
 import io.nightshift.job.RunTrigger;
 import io.nightshift.job.Runs;
+import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.scoring.ScoringSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +30,11 @@ final class ScheduledFires {
     private final Runs runs;
     private final RunPool pool;
     private final Duration leaseTimeout;
+    private final NightshiftMetrics metrics;
     private final String node = RunTrigger.thisNode();
 
-    ScheduledFires(JobRegistry registry, Fires fires, Runs runs, RunPool pool, Duration leaseTimeout) {
+    ScheduledFires(JobRegistry registry, Fires fires, Runs runs, RunPool pool, Duration leaseTimeout, NightshiftMetrics metrics) {
+        this.metrics = metrics;
         this.registry = registry;
         this.fires = fires;
         this.runs = runs;
@@ -56,6 +59,7 @@ final class ScheduledFires {
                     String reason = "concurrency: forbid, and " + going.get() + "; this fire is skipped";
                     if (fires.record(jobName, fireTime, Fires.Status.SKIPPED, null, reason, node)) {
                         log.info("Fire {} of job {} SKIPPED: {}", fireTime, jobName, reason);
+                        metrics.fire(jobName, NightshiftMetrics.FireKind.SKIPPED);
                     }
                     return;
                 }
@@ -66,6 +70,7 @@ final class ScheduledFires {
                         jobName);
                 return;
             }
+            metrics.fire(jobName, NightshiftMetrics.FireKind.FIRED);
             ScoringSettings settings = spec.scoringAt(fireTime);
             log.info("Fire {} of job {}: run queued (output {})", fireTime.atZone(spec.zone()), jobName, settings.output());
             pool.submit(new FireTask(spec, fireTime, settings));

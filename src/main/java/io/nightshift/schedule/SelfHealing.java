@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import io.nightshift.metrics.NightshiftMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -51,7 +52,8 @@ final class SelfHealing {
     private final AtomicLong ownersLost = new AtomicLong();
     private final Set<Long> leftForOperator = ConcurrentHashMap.newKeySet();
 
-    SelfHealing(Fires fires, Runs runs, JobRegistry registry, RunPool pool, Duration leaseTimeout) {
+    SelfHealing(Fires fires, Runs runs, JobRegistry registry, RunPool pool, Duration leaseTimeout, NightshiftMetrics metrics) {
+        metrics.runsLeftForOperator(leftForOperator::size);
         this.fires = fires;
         this.runs = runs;
         this.registry = registry;
@@ -65,6 +67,7 @@ final class SelfHealing {
 
     /** One pass over the unsettled fires. */
     void heal() {
+        leftForOperator.removeIf(this::handledByOperator);
         List<Fires.OpenFire> open = fires.open();
         for (Fires.OpenFire fire : open) {
             try (MDC.MDCCloseable job = MDC.putCloseable("job", fire.jobName())) {
@@ -72,6 +75,20 @@ final class SelfHealing {
             } catch (RuntimeException e) {
                 log.warn("Cannot check the run of fire {} of job {}: {}", fire.fireTime(), fire.jobName(), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Whether an operator has dealt with a run left for them (relaunched it, or it completed or was abandoned), so it
+     * no longer counts in the report and the {@code runs left for an operator} alert resolves.
+     */
+    private boolean handledByOperator(long runId) {
+        try {
+            Runs.RunView view = runs.describe(runId);
+            return view.running() || view.status().equals("COMPLETED") || view.status().equals("ABANDONED");
+        } catch (RuntimeException e) {
+            log.debug("Cannot check run {} left for an operator: {}", runId, e.getMessage());
+            return false;
         }
     }
 

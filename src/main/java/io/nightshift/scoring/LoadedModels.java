@@ -4,6 +4,8 @@ import io.nightshift.model.InferenceOptions;
 import io.nightshift.model.LoadedModel;
 import io.nightshift.model.ModelArtifact;
 import io.nightshift.model.ModelSpec;
+import io.nightshift.metrics.NightshiftMetrics;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,16 +21,24 @@ public final class LoadedModels implements AutoCloseable {
 
     private final ConcurrentHashMap<Key, LoadedModel> models = new ConcurrentHashMap<>();
     private final int availableCores;
+    private final NightshiftMetrics metrics;
 
-    public LoadedModels(int availableCores) {
+    public LoadedModels(int availableCores, NightshiftMetrics metrics) {
         this.availableCores = availableCores;
+        this.metrics = metrics;
     }
 
     public LoadedModel get(ModelArtifact artifact, List<ModelSpec.FeatureSpec> features, ScoringSettings settings) {
         int intraOpThreads = Math.max(1, availableCores / settings.threads());
         Key key = new Key(artifact.sha256(), List.copyOf(features), settings.device(), intraOpThreads);
-        return models.computeIfAbsent(key, ignored -> LoadedModel.load(artifact, features,
-                new InferenceOptions(InferenceOptions.device(settings.device()), intraOpThreads)));
+        return models.computeIfAbsent(key, ignored -> {
+            long startNanos = System.nanoTime();
+            LoadedModel model = LoadedModel.load(artifact, features,
+                    new InferenceOptions(InferenceOptions.device(settings.device()), intraOpThreads));
+            metrics.modelLoaded(artifact.name() != null ? artifact.name() : artifact.location(),
+                    Duration.ofNanos(System.nanoTime() - startNanos));
+            return model;
+        });
     }
 
     @Override

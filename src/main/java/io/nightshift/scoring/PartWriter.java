@@ -8,6 +8,7 @@ import io.nightshift.parquet.ColumnarParquetWriter;
 import io.nightshift.parquet.WriterOptions;
 import io.nightshift.storage.Storage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -53,6 +54,7 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
     private final Map<String, String> metadata;
     private final WriterOptions options;
     private final RunProgress progress;
+    private final ChunkMeter meter;
     private final RunFence fence;
 
     private List<Manifest.Part> parts = new ArrayList<>();
@@ -63,7 +65,7 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
     private int sequence;
 
     PartWriter(String name, Storage storage, ScoringPlan plan, int partitionIndex, PartNames names, WriterOptions options,
-            RunProgress progress, RunFence fence) {
+            RunProgress progress, RunFence fence, ChunkMeter meter) {
         this.name = name;
         this.storage = storage;
         this.plan = plan;
@@ -71,6 +73,7 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
         this.names = names;
         this.options = options;
         this.progress = progress;
+        this.meter = meter;
         this.fence = fence;
         this.outputSchema = OutputSchemas.output(plan);
         this.rejectsSchema = OutputSchemas.rejects(plan);
@@ -94,6 +97,7 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
 
     @Override
     public void write(Chunk<? extends ScoredBatch> chunk) throws IOException {
+        long startNanos = System.nanoTime();
         long scored = 0;
         long rejected = 0;
         for (ScoredBatch batch : chunk.getItems()) {
@@ -147,6 +151,13 @@ final class PartWriter implements ItemStreamWriter<ScoredBatch> {
         rowsRejected += rejected;
         sequence++;
         progress.addWritten(scored + rejected, rejected);
+        meter.written(scored, rejected, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    /** Told of every chunk written (rows scored and rejected, and how long its part files and lease check took). */
+    @FunctionalInterface
+    interface ChunkMeter {
+        void written(long scored, long rejected, Duration took);
     }
 
     /** What goes into one part file. */

@@ -4,6 +4,7 @@ import io.nightshift.model.LoadedModel;
 import io.nightshift.model.ModelArtifact;
 import io.nightshift.model.ModelResolver;
 import io.nightshift.model.ModelSpec;
+import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.parquet.WriterOptions;
 import io.nightshift.storage.Storage;
 import java.util.List;
@@ -26,13 +27,16 @@ public final class ScoringSteps {
     private final LoadedModels loadedModels;
     private final WriterOptions writerOptions;
     private final RunFence fence;
+    private final NightshiftMetrics metrics;
     /** Keyed by the plan's JSON as the execution context holds it: the same string for every reader of a run. */
     private final ConcurrentHashMap<String, ScoringPlan> plans = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ModelArtifact> artifacts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RunProgress> progress = new ConcurrentHashMap<>();
 
-    public ScoringSteps(Storage storage, ModelResolver models, LoadedModels loadedModels, WriterOptions writerOptions, RunFence fence) {
+    public ScoringSteps(Storage storage, ModelResolver models, LoadedModels loadedModels, WriterOptions writerOptions, RunFence fence,
+            NightshiftMetrics metrics) {
         this.storage = storage;
+        this.metrics = metrics;
         this.fence = fence;
         this.models = models;
         this.loadedModels = loadedModels;
@@ -87,6 +91,12 @@ public final class ScoringSteps {
     public PartWriter writer(ScoringPlan plan, int partition, StepExecution stepExecution) {
         long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
         return new PartWriter(WRITER_NAME, storage, plan, partition, new PartNames(runId, plan.runKey(), fence.epoch(runId), stepExecution.getId()),
-                writerOptions, progress(plan, stepExecution.getJobExecution()), fence);
+                writerOptions, progress(plan, stepExecution.getJobExecution()), fence, (scored, rejected, took) -> metrics
+                        .chunkCommitted(stepExecution.getJobExecutionId(), modelName(plan), scored, rejected, took));
+    }
+
+    /** The model's tag in metrics: its registered name, or the file's for a bare model. */
+    private static String modelName(ScoringPlan plan) {
+        return plan.model().name() != null ? plan.model().name() : plan.model().location();
     }
 }

@@ -87,6 +87,11 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public void checkReachable(String directory) throws IOException {
+        delegate.checkReachable(directory);
+    }
+
+    @Override
     public List<String> removeAbandonedTemporaries(String directory) throws IOException {
         return delegate.removeAbandonedTemporaries(directory);
     }

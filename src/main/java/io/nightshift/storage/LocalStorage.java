@@ -357,6 +357,21 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
+    public void checkReachable(String directory) throws IOException {
+        Path path = path(directory);
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new IOException((existing == null ? path : existing) + " is not a directory");
+        }
+        if (!Files.isReadable(existing)) {
+            throw new AccessDeniedException(existing.toString(), null, "not readable by this process");
+        }
+    }
+
+    @Override
     public void checkWritable(String directory) throws IOException {
         Path path = path(directory);
         try {

@@ -94,6 +94,11 @@ public final class RoutingStorage implements Storage, AutoCloseable {
     }
 
     @Override
+    public void checkReachable(String directory) throws IOException {
+        route(directory).checkReachable(directory);
+    }
+
+    @Override
     public List<String> removeAbandonedTemporaries(String directory) throws IOException {
         return route(directory).removeAbandonedTemporaries(directory);
     }

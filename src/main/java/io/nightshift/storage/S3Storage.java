@@ -253,6 +253,17 @@ public final class S3Storage implements Storage, AutoCloseable {
     }
 
     @Override
+    public void checkReachable(String directory) throws IOException {
+        S3Location location = S3Location.parse(directory);
+        try {
+            client.headBucket(request -> request.bucket(location.bucket()));
+        } catch (SdkException e) {
+            String message = "Cannot reach bucket " + location.bucket() + ": " + S3Errors.reason(e);
+            throw S3Errors.isTransient(e) ? new StorageUnavailableException(message, e) : new IOException(message, e);
+        }
+    }
+
+    @Override
     public void checkWritable(String directory) throws IOException {
         S3Location probe = S3Location.parse(resolve(directory, PROBE_PREFIX + UUID.randomUUID()));
         try {

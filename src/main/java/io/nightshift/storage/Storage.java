@@ -86,6 +86,14 @@ public interface Storage {
     void checkWritable(String directory) throws IOException;
 
     /**
+     * Checks, with one cheap request and without reading or writing data, that the storage a directory location is on
+     * answers: an S3 location's bucket exists and answers with these credentials; a local location is a readable
+     * directory, or does not exist yet under one (a dated output directory appears with its first run). Throws an
+     * {@link IOException} saying why not. For readiness probes, so it must stay cheap.
+     */
+    void checkReachable(String directory) throws IOException;
+
+    /**
      * Deletes temporary files that writers killed mid-write left in a directory (local storage writes beside the
      * target and renames; S3 uploads leave nothing visible, so there this does nothing). Returns what was deleted.
      * Not a default method on purpose: every wrapper must pass it on.

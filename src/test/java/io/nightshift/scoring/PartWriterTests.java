@@ -302,7 +302,8 @@ class PartWriterTests {
     void checkpointKeysArePrefixedWithTheWritersName() throws IOException {
         // given
         PartWriter writer = new PartWriter("left-writer", storage, plan, PARTITION, new PartNames(RUN_ID, plan.runKey(), EPOCH, 1),
-                WriterOptions.defaults(), new RunProgress(plan.totalRows()), fence);
+                WriterOptions.defaults(), new RunProgress(plan.totalRows()), fence,
+                (scored, rejected, took) -> { });
         ExecutionContext executionContext = new ExecutionContext();
         writer.open(executionContext);
         writer.write(Chunk.of(batch(0, 10, 1)));
@@ -338,7 +339,7 @@ class PartWriterTests {
 
     private PartWriter writer(long attempt, RunProgress progress) {
         return new PartWriter(NAME, storage, plan, PARTITION, new PartNames(RUN_ID, plan.runKey(), EPOCH, attempt), WriterOptions.defaults(), progress,
-                fence);
+                fence, (scored, rejected, took) -> { });
     }
 
     /** The lease of a run held at {@link #EPOCH} until a test says another process took it over. */

@@ -178,6 +178,23 @@ class LocalStorageTests {
     }
 
     @Test
+    void checkReachableAcceptsADirectoryAndOneNotCreatedYetUnderIt() throws IOException {
+        Path directory = Files.createDirectory(root.resolve("in"));
+
+        storage.checkReachable(directory.toString());
+        storage.checkReachable(directory.resolve("2026-12-02/").toString());
+    }
+
+    @Test
+    void checkReachableFailsWhenAFileStandsWhereTheDirectoryShouldBe() throws IOException {
+        Path file = write("not-a-directory", "x");
+
+        assertThatThrownBy(() -> storage.checkReachable(file.resolve("below").toString()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file + " is not a directory");
+    }
+
+    @Test
     void aReaderPinnedToAVersionRefusesAFileReplacedSincePlanning() throws IOException {
         Path file = write("in/part-0.parquet", "version one");
         String planned = storage.stat(file.toString()).orElseThrow().version();

@@ -56,6 +56,15 @@ class S3StorageTests {
     }
 
     @Test
+    void checkReachableAnswersForAnExistingBucketAndNamesAMissingOne() throws IOException {
+        storage.checkReachable(uri("out/2026-12-02/"));
+
+        assertThatThrownBy(() -> storage.checkReachable("s3://no-such-bucket-here/out/"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("Cannot reach bucket no-such-bucket-here");
+    }
+
+    @Test
     void listingAnObjectKeyReturnsJustThatObject() throws IOException {
         put("in/part-0.parquet", "abc");
 
