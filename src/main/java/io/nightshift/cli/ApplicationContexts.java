@@ -2,6 +2,7 @@ package io.nightshift.cli;
 
 import io.nightshift.NightshiftApplication;
 import io.nightshift.NightshiftProperties;
+import io.nightshift.ServeOnlyAutoConfigurations;
 import io.nightshift.database.EarlyStart;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,16 @@ final class ApplicationContexts {
         return start(springArguments, new String[0]);
     }
 
+    /**
+     * For a brief command (status, the registry's records: a query or two, never a run or a file operation): finding no
+     * database server, it opens the embedded database in its own process instead of starting a server JVM (see
+     * docs/BENCHMARKS.md, "Start-up of the small commands"). Such a command prints after closing its context, so that
+     * a reader of its output who pauses (a pager) never keeps the database from the other commands.
+     */
+    static ConfigurableApplicationContext startBrief() {
+        return start(List.of("--" + EarlyStart.BRIEF_COMMAND + "=true"));
+    }
+
     /** With profiles added to the active ones ({@code serve} for the scheduler node). */
     static ConfigurableApplicationContext start(List<String> springArguments, String... profiles) {
         List<String> arguments = new ArrayList<>(springArguments);
@@ -36,7 +47,7 @@ final class ApplicationContexts {
         ConfigurableApplicationContext context;
         try {
             context = new SpringApplicationBuilder(NightshiftApplication.class)
-                    .web(List.of(profiles).contains("serve") ? WebApplicationType.SERVLET : WebApplicationType.NONE)
+                    .web(List.of(profiles).contains(ServeOnlyAutoConfigurations.SERVE_PROFILE) ? WebApplicationType.SERVLET : WebApplicationType.NONE)
                     .bannerMode(Banner.Mode.OFF)
                     .logStartupInfo(false)
                     .registerShutdownHook(false)
@@ -70,7 +81,8 @@ final class ApplicationContexts {
             NightshiftProperties properties = Binder.get(environment).bindOrCreate("nightshift", NightshiftProperties.class);
             EarlyStart.openEarly(properties.home(), environment.getProperty("spring.datasource.username"),
                     environment.getProperty("spring.datasource.password"), properties.database().waitTimeout(),
-                    properties.database().serverIdleTimeout());
+                    properties.database().serverIdleTimeout(),
+                    environment.getProperty(EarlyStart.BRIEF_COMMAND, Boolean.class, false));
         } catch (RuntimeException e) {
             // The context binds the same settings and reports what is wrong with them.
         }

@@ -54,7 +54,7 @@ final class ModelsRegisterCommand implements Callable<Integer> {
                     + "are alternatives: give one");
         }
         Registration registration = new Registration(source, name, features, featurePrefix, by.by, description);
-        return Registries.run(registry -> {
+        return Registries.copying(registry -> {
             ModelVersion version = registry.register(registration);
             return "registered " + version.name() + " version " + version.version() + System.lineSeparator()
                     + RegistryText.field("sha256", version.sha256())

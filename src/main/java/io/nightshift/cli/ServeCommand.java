@@ -1,6 +1,7 @@
 package io.nightshift.cli;
 
 import io.nightshift.NightshiftProperties;
+import io.nightshift.ServeOnlyAutoConfigurations;
 import io.nightshift.job.JobSpecException;
 import io.nightshift.schedule.JobRegistry;
 import io.nightshift.schedule.Scheduling;
@@ -67,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         SignalHandler previousInt = Signal.handle(new Signal("INT"), stop);
         SignalHandler previousHup = Signal.handle(new Signal("HUP"), stop);
         ConfigurableApplicationContext context = ApplicationContexts.start(
-                List.of("--nightshift.serve.jobs=" + directory), "serve");
+                List.of("--nightshift.serve.jobs=" + directory), ServeOnlyAutoConfigurations.SERVE_PROFILE);
         boolean closeContext = true;
         try {
             Scheduling scheduling = context.getBean(Scheduling.class);

@@ -48,27 +48,29 @@ final class StatusCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new ParameterException(spec.commandLine(), "--limit must be 0 (every run) or more, not " + limit);
         }
-        PrintStream out = System.out;
-        try (ConfigurableApplicationContext context = ApplicationContexts.start(List.of())) {
+        String text;
+        String home;
+        try (ConfigurableApplicationContext context = ApplicationContexts.startBrief()) {
             Runs runs = context.getBean(Runs.class);
-            String home = context.getBean(NightshiftProperties.class).home().toAbsolutePath().normalize().toString();
-            if (runId != null) {
-                Runs.RunView run = runs.describe(runId);
-                out.print(output.json ? RunJson.describe(run) + System.lineSeparator() : describe(run));
-            } else {
-                List<Runs.RunView> recent = runs.recent(all ? 0 : limit);
-                if (output.json) {
-                    out.println(RunJson.runs(home, recent));
-                } else if (recent.isEmpty()) {
-                    out.println("No runs yet. Try: ./nightshift demo");
-                } else {
-                    out.print(list(recent));
-                }
-            }
-            out.flush();
-            System.err.println("home: " + home);
-            return ExitCodes.SUCCESS;
+            home = context.getBean(NightshiftProperties.class).home().toAbsolutePath().normalize().toString();
+            text = runId != null ? describeOne(runs.describe(runId)) : listRecent(home, runs.recent(all ? 0 : limit));
         }
+        PrintStream out = System.out;
+        out.print(text);
+        out.flush();
+        System.err.println("home: " + home);
+        return ExitCodes.SUCCESS;
+    }
+
+    private String describeOne(Runs.RunView run) {
+        return output.json ? RunJson.describe(run) + System.lineSeparator() : describe(run);
+    }
+
+    private String listRecent(String home, List<Runs.RunView> recent) {
+        if (output.json) {
+            return RunJson.runs(home, recent) + System.lineSeparator();
+        }
+        return recent.isEmpty() ? "No runs yet. Try: ./nightshift demo" + System.lineSeparator() : list(recent);
     }
 
     /** One line per run, columns as wide as their content. */

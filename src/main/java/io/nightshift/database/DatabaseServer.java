@@ -125,10 +125,7 @@ public final class DatabaseServer {
         Properties credentials = new Properties();
         credentials.setProperty("user", user);
         credentials.setProperty("password", password);
-        // FILE_LOCK=FS: H2's OS-level lock, which the kernel releases if this process dies (the default FILE method
-        // leaves a lock file that blocks the next open for seconds). WRITE_DELAY=0: a commit is written before the
-        // command's chunk checkpoint is acknowledged.
-        String url = "jdbc:h2:file:" + databasePath() + ";FILE_LOCK=FS;WRITE_DELAY=0";
+        String url = fileUrl(Path.of(databasePath()));
         try (Connection own = new org.h2.Driver().connect(url, credentials)) {
             byte[] secret = new byte[16];
             new SecureRandom().nextBytes(secret);
@@ -193,6 +190,15 @@ public final class DatabaseServer {
             result.next();
             return result.getInt(1);
         }
+    }
+
+    /**
+     * How the database file is opened, by the server and by a brief command that found none. FILE_LOCK=FS: H2's
+     * OS-level lock, which the kernel releases if the process dies (the default FILE method leaves a lock file that
+     * blocks the next open for seconds). WRITE_DELAY=0: a commit is written before a chunk's checkpoint is acknowledged.
+     */
+    static String fileUrl(Path database) {
+        return "jdbc:h2:file:" + database + ";FILE_LOCK=FS;WRITE_DELAY=0";
     }
 
     private String databasePath() {

@@ -15,6 +15,12 @@ import java.util.function.Supplier;
  */
 public final class EarlyStart {
 
+    /**
+     * Set by the brief commands themselves (status, the registry's records), not a user setting: finding no
+     * server, such a command opens the database in its own process (see {@link EmbeddedDatabase.Settings#brief()}).
+     */
+    public static final String BRIEF_COMMAND = "nightshift.database.brief-command";
+
     private static EmbeddedDatabase.Settings pendingSettings;
     private static CompletableFuture<EmbeddedDatabase.Session> pending;
 
@@ -22,9 +28,10 @@ public final class EarlyStart {
     }
 
     /** Begins opening the embedded database of {@code home} on a background thread, with the settings the bean will use. */
-    public static void openEarly(Path home, String user, String password, Duration waitTimeout, Duration serverIdleTimeout) {
+    public static void openEarly(Path home, String user, String password, Duration waitTimeout, Duration serverIdleTimeout,
+            boolean brief) {
         EmbeddedDatabase.Settings settings = new EmbeddedDatabase.Settings(home.resolve("db"), EmbeddedDatabaseConfiguration.DATABASE_NAME,
-                user == null || user.isBlank() ? "sa" : user, password, waitTimeout, serverIdleTimeout);
+                user == null || user.isBlank() ? "sa" : user, password, waitTimeout, serverIdleTimeout, brief);
         begin(settings, () -> EmbeddedDatabase.forThisProcess(settings).openNow());
     }
 

@@ -54,8 +54,11 @@ final class EmbeddedDatabase {
      * @param password          its password ({@code spring.datasource.password})
      * @param waitTimeout       the longest a command waits for the database
      * @param serverIdleTimeout how long the server stays without sessions before it stops
+     * @param brief             whether the command is a brief one (status, registry records): finding no server, it
+     *                          opens the database in its own process for its short life instead of starting one
      */
-    record Settings(Path directory, String name, String user, String password, Duration waitTimeout, Duration serverIdleTimeout) {
+    record Settings(Path directory, String name, String user, String password, Duration waitTimeout, Duration serverIdleTimeout,
+            boolean brief) {
         Settings {
             directory = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
             requireNonNull(name, "name is null");
@@ -69,6 +72,11 @@ final class EmbeddedDatabase {
             if (serverIdleTimeout.isNegative() || serverIdleTimeout.isZero()) {
                 throw new IllegalArgumentException("nightshift.database.server-idle-timeout must be positive, not " + serverIdleTimeout);
             }
+        }
+
+        /** A command that may run long (a run, a gate): it always goes through the server. */
+        Settings(Path directory, String name, String user, String password, Duration waitTimeout, Duration serverIdleTimeout) {
+            this(directory, name, user, password, waitTimeout, serverIdleTimeout, false);
         }
     }
 
@@ -116,13 +124,54 @@ final class EmbeddedDatabase {
             throw unavailable("another command held " + file(DatabaseServer.CONNECT_LOCK) + " for " + settings.waitTimeout().toSeconds()
                     + " s. If it hangs, stop it; on a very busy machine, raise nightshift.database.wait-timeout");
         }
-        try (ProcessFileLock held = connectLock.get()) {
-            return connect(wait);
+        ProcessFileLock held = connectLock.get();
+        try {
+            if (settings.brief()) {
+                Optional<Session> inProcess = openInProcess(held);
+                if (inProcess.isPresent()) {
+                    return inProcess.get();
+                }
+            }
+            try (held) {
+                return connect(wait);
+            }
         } catch (IOException e) {
+            held.close();
             throw unavailable(DatabaseServer.oneLine(e), e);
         } catch (InterruptedException e) {
+            held.close();
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while waiting for its server", e);
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
+        }
+    }
+
+    /**
+     * For a brief command, holding the connect lock: when no server is running, opens the database file in this process
+     * and keeps both the server lock and the connect lock until the session closes, so that no server and no other
+     * command opens the file meanwhile (one that arrives waits for the connect lock, about a second). Starting a server
+     * JVM for one query cost a cold {@code status} most of a second on 2 cores. Every lock is the kernel's, so a brief
+     * command killed with kill -9 blocks nobody. Empty when a server is running or the file cannot be opened here
+     * (then the command connects to a server as usual).
+     */
+    private Optional<Session> openInProcess(ProcessFileLock connectLock) throws IOException {
+        Optional<ProcessFileLock> serverLock = ProcessFileLock.tryAcquire(file(DatabaseServer.SERVER_LOCK));
+        if (serverLock.isEmpty()) {
+            return Optional.empty();
+        }
+        String url = DatabaseServer.fileUrl(settings.directory().resolve(settings.name()));
+        try {
+            return Optional.of(new Session(url, "this process", connect(url), List.of(serverLock.get(), connectLock)));
+        } catch (SQLException e) {
+            serverLock.get().close();
+            if (e.getErrorCode() == ErrorCode.WRONG_USER_OR_PASSWORD) {
+                connectLock.close();
+                throw unavailable("it rejected user '" + settings.user() + "'. spring.datasource.username and "
+                        + "spring.datasource.password must be the ones the database was created with", e);
+            }
+            return Optional.empty();
         }
     }
 
@@ -140,7 +189,7 @@ final class EmbeddedDatabase {
                     .filter(published -> ProcessHandle.of(published.pid()).map(ProcessHandle::isAlive).orElse(false));
             if (address.isPresent() && serverAlive) {
                 try {
-                    return new Session(address.get(), connect(address.get()));
+                    return new Session(address.get().jdbcUrl(), address.get().toString(), connect(address.get().jdbcUrl()), List.of());
                 } catch (SQLException e) {
                     problem = address.get() + " refused the connection: " + DatabaseServer.oneLine(e);
                     if (e.getErrorCode() == ErrorCode.WRONG_USER_OR_PASSWORD) {
@@ -175,11 +224,11 @@ final class EmbeddedDatabase {
         }
     }
 
-    private Connection connect(ServerAddress address) throws SQLException {
+    private Connection connect(String jdbcUrl) throws SQLException {
         Properties credentials = new Properties();
         credentials.setProperty("user", settings.user());
         credentials.setProperty("password", settings.password());
-        return new org.h2.Driver().connect(address.jdbcUrl(), credentials);
+        return new org.h2.Driver().connect(jdbcUrl, credentials);
     }
 
     private Process startServer() throws IOException {
@@ -284,19 +333,29 @@ final class EmbeddedDatabase {
 
     /**
      * A command's connection to the embedded database: the URL its pool connects with, and one session held open until
-     * {@link #close()}, which keeps the server from stopping while the command lives.
+     * {@link #close()}, which keeps the server from stopping while the command lives (or, opened in this process, keeps
+     * the database open, with the locks that keep everybody else out until then).
      */
     static final class Session implements AutoCloseable {
-        private final ServerAddress address;
+        private final String jdbcUrl;
+        private final String description;
         private final Connection keepAlive;
+        private final List<ProcessFileLock> locks;
 
-        private Session(ServerAddress address, Connection keepAlive) {
-            this.address = address;
+        private Session(String jdbcUrl, String description, Connection keepAlive, List<ProcessFileLock> locks) {
+            this.jdbcUrl = jdbcUrl;
+            this.description = description;
             this.keepAlive = keepAlive;
+            this.locks = locks;
         }
 
         String jdbcUrl() {
-            return address.jdbcUrl();
+            return jdbcUrl;
+        }
+
+        /** Whether the database is open in this process (a brief command that found no server). */
+        boolean inProcess() {
+            return !locks.isEmpty();
         }
 
         @Override
@@ -306,11 +365,12 @@ final class EmbeddedDatabase {
             } catch (SQLException e) {
                 // The server went away first: nothing of ours is left open.
             }
+            locks.forEach(ProcessFileLock::close);
         }
 
         @Override
         public String toString() {
-            return "embedded database session via " + address;
+            return inProcess() ? "embedded database opened in this process" : "embedded database session via " + description;
         }
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
@@ -32,10 +33,11 @@ class EmbeddedDatabaseConfiguration {
     static final String DATABASE_NAME = "nightshift";
 
     @Bean
-    EmbeddedDatabase embeddedDatabase(NightshiftProperties properties, DataSourceProperties dataSource) {
+    EmbeddedDatabase embeddedDatabase(NightshiftProperties properties, DataSourceProperties dataSource, Environment environment) {
         NightshiftProperties.Database database = properties.database();
         return EmbeddedDatabase.forThisProcess(new EmbeddedDatabase.Settings(properties.home().resolve("db"), DATABASE_NAME,
-                user(dataSource), password(dataSource), database.waitTimeout(), database.serverIdleTimeout()));
+                user(dataSource), password(dataSource), database.waitTimeout(), database.serverIdleTimeout(),
+                environment.getProperty(EarlyStart.BRIEF_COMMAND, Boolean.class, false)));
     }
 
     /** Opened while the context starts, closed after the pool when it stops (the pool depends on it). */

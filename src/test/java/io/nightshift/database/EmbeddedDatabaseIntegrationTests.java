@@ -196,11 +196,44 @@ class EmbeddedDatabaseIntegrationTests {
     }
 
     @Test
+    void aStatusKilledWhileItHoldsTheDatabaseInItsOwnProcessBlocksNoCommandAfterIt() throws Exception {
+        // given: a home with a database and no server running: a status then opens the database in its own process
+        Path home = home("brief-killed");
+        NightshiftProcess first = command(home, "first");
+        assertThat(first.run("status")).as(first.output()).isZero();
+        long seed = Long.getLong("nightshift.kill.seed", System.nanoTime());
+        Random random = new Random(seed);
+
+        // when: a status is killed with SIGKILL at a random instant of its life, ten times, each followed by a status
+        int killed = 0;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            NightshiftProcess status = command(home, "killed-" + attempt).start("status");
+            Thread.sleep(random.nextInt(1_500));
+            if (status.isAlive()) {
+                status.kill();
+                killed++;
+            } else {
+                assertThat(status.waitFor(10)).as(status.output()).isZero();
+            }
+            NightshiftProcess next = command(home, "next-" + attempt);
+            assertThat(next.run("status")).as("the status after kill " + attempt + " (seed " + seed + ")\n" + next.output()).isZero();
+        }
+
+        // then: a score after them all starts its server and commits its output whole
+        Path output = home.resolve("output");
+        NightshiftProcess score = command(home, "score");
+        assertThat(score.run(scoreArguments(smallInput, output))).as(score.output()).isZero();
+        assertThat(ScoringFixtures.read(output, "score").duplicates()).isZero();
+        System.out.printf("database brief-command kill test: %d of 10 statuses killed while alive (seed %d)%n", killed, seed);
+        assertThat(killed).as("statuses killed before they finished (seed " + seed + ")").isPositive();
+    }
+
+    @Test
     void aServerKilledWithSigkillIsReplacedByTheNextCommand() throws Exception {
-        // given: a home whose database server is running
+        // given: a home whose database server is running (gc goes through it; a status alone would open the file itself)
         Path home = home("server-killed");
         NightshiftProcess status = command(home, "status");
-        assertThat(status.run("status")).as(status.output()).isZero();
+        assertThat(status.run("gc", "--dry-run")).as(status.output()).isZero();
         ServerAddress killed = ServerAddress.read(home.resolve("db").resolve(DatabaseServer.ADDRESS_FILE)).orElseThrow();
 
         // when: it dies without any chance to clean up (its address file and lock files stay behind)
@@ -208,10 +241,74 @@ class EmbeddedDatabaseIntegrationTests {
         server.destroyForcibly();
         server.onExit().get();
 
-        // then
+        // then: a status opens the database past the dead server's leftovers, and the next command that needs a
+        // server starts a new one
         assertThat(status.run("status")).as(status.output()).isZero();
+        assertThat(status.run("gc", "--dry-run")).as(status.output()).isZero();
         assertThat(ServerAddress.read(home.resolve("db").resolve(DatabaseServer.ADDRESS_FILE))).get()
                 .extracting(ServerAddress::pid).isNotEqualTo(killed.pid());
+    }
+
+    @Test
+    void aStatusThatFindsNoServerOpensTheDatabaseItselfAndLeavesNoServerBehind() throws Exception {
+        // given: a fresh home
+        Path home = home("brief");
+        NightshiftProcess status = command(home, "status");
+
+        // when
+        int exitCode = status.run("status");
+
+        // then: it answered, without a server (none was started, and none holds the server lock)
+        assertThat(exitCode).as(status.output()).isZero();
+        assertThat(status.output()).contains("No runs yet");
+        assertThat(servers(home)).isEmpty();
+        assertThat(ProcessFileLock.isHeld(home.resolve("db").resolve(DatabaseServer.SERVER_LOCK))).isFalse();
+    }
+
+    @Test
+    void aStatusKilledWhileItHoldsTheDatabaseInProcessBlocksNoLaterCommand() throws Exception {
+        // given: a home with a run in it and no server running
+        Path home = home("brief-killed-holding");
+        NightshiftProcess score = command(home, "score");
+        assertThat(score.run(scoreArguments(smallInput, home.resolve("output")))).as(score.output()).isZero();
+        awaitNoServer(home);
+
+        // when: statuses are killed with SIGKILL while each holds the database open in its own process
+        for (int kill = 0; kill < 3; kill++) {
+            NightshiftProcess status = command(home, "killed-status-" + kill).start("status");
+            awaitDatabaseOpenInProcess(home, status);
+            status.kill();
+        }
+
+        // then: a status and a run after them both succeed, the status seeing the run before
+        NightshiftProcess status = command(home, "status");
+        assertThat(status.run("status")).as(status.output()).isZero();
+        assertThat(status.output()).contains("COMPLETED");
+        NightshiftProcess next = command(home, "next-score");
+        assertThat(next.run(scoreArguments(smallInput, home.resolve("output-next")))).as(next.output()).isZero();
+    }
+
+    @Test
+    void aRunAndAStatusArrivingWhileAStatusHoldsTheDatabaseInProcessAllSucceed() throws Exception {
+        // given: a home whose database exists, no server running, and a status holding the database in its own process
+        Path home = home("brief-hand-off");
+        NightshiftProcess first = command(home, "first-status");
+        assertThat(first.run("status")).as(first.output()).isZero();
+        first.start("status");
+        awaitDatabaseOpenInProcess(home, first);
+
+        // when: a run and another status arrive meanwhile
+        Path output = home.resolve("output");
+        NightshiftProcess score = command(home, "score").start(scoreArguments(smallInput, output));
+        NightshiftProcess second = command(home, "second-status").start("status");
+
+        // then: all three succeed, and the run's output is committed whole
+        assertThat(first.waitFor(300)).as(first.output()).isZero();
+        assertThat(second.waitFor(300)).as(second.output()).isZero();
+        assertThat(score.waitFor(300)).as(score.output()).isZero();
+        CommittedOutput committed = ScoringFixtures.read(output, "score");
+        assertThat(committed.duplicates()).isZero();
+        assertThat(committed.scores().size() + committed.rejects().size()).isEqualTo(2 * 10_000);
     }
 
     @Test
@@ -275,7 +372,48 @@ class EmbeddedDatabaseIntegrationTests {
                 .toList();
     }
 
-    /** A fresh Nightshift home for one test. */
+    /** Database server processes of one home. */
+    private static List<ProcessHandle> servers(Path home) {
+        return servers().stream().filter(process -> process.info().commandLine().orElse("").contains(home.resolve("db").toString())).toList();
+    }
+
+    /** Waits until the home's last server has stopped by itself (its idle timeout is short here). */
+    private static void awaitNoServer(Path home) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!servers(home).isEmpty()) {
+            assertThat(System.nanoTime() - deadline).as("the database server of " + home + " stopped within 60 s").isNegative();
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Waits until {@code status} has the database file open in its own process (seen in /proc, without touching any
+     * lock the status might be about to take).
+     */
+    private static void awaitDatabaseOpenInProcess(Path home, NightshiftProcess status) throws IOException, InterruptedException {
+        Path database = home.resolve("db").resolve(EmbeddedDatabaseConfiguration.DATABASE_NAME + ".mv.db");
+        Path descriptors = Path.of("/proc", Long.toString(status.pid()), "fd");
+        while (!opens(descriptors, database)) {
+            assertThat(status.isAlive()).as("the status is still running:\n" + status.output()).isTrue();
+            Thread.sleep(5);
+        }
+    }
+
+    private static boolean opens(Path descriptors, Path file) throws IOException {
+        try (Stream<Path> open = Files.list(descriptors)) {
+            return open.anyMatch(descriptor -> {
+                try {
+                    return Files.readSymbolicLink(descriptor).equals(file);
+                } catch (IOException e) {
+                    return false; // closed meanwhile
+                }
+            });
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false; // the process has exited
+        }
+    }
+
+    /** A fresh Nightshift home for one test. */    /** A fresh Nightshift home for one test. */
     private static Path home(String name) {
         Path home = workspace.resolve("home-" + name);
         homes.add(home);
