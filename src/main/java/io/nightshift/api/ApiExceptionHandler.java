@@ -5,10 +5,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -16,7 +21,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * own (404 unknown path, 405, 400 bad parameter, 415) as Spring words them, anything else 500 without internals (the
  * log has the trace).
  */
-@RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
+@RestControllerAdvice
+@Profile("serve")
 final class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
@@ -45,6 +51,15 @@ final class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         log.error("{} {} failed: {}", request.getMethod(), request.getRequestURI(), error.getMessage(), error);
         return withInstance(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "An internal error; the server's log has the details."),
                 request);
+    }
+
+    /** Spring MVC's own problems (404 unknown path, 405, 400, 415) get a type and, like ours, the path as instance. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (body instanceof ProblemDetail problem && problem.getType() == null) {
+            problem.setType(URI.create("about:blank"));
+        }
+        return super.createResponseEntity(body, headers, status, request);
     }
 
     private static ProblemDetail withInstance(ProblemDetail problem, HttpServletRequest request) {

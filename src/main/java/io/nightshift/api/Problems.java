@@ -52,6 +52,7 @@ final class Problems {
 
     static ProblemDetail of(HttpStatus status, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("about:blank"));
         problem.setTitle(status.getReasonPhrase());
         return problem;
     }
