@@ -65,13 +65,13 @@ public record ApiProperties(
         }
     }
 
-    /** A person: {@code password-hash} is bcrypt ({@code $2a$...}), e.g. from {@code nightshift hash-password}. */
+    /** A person: {@code password-hash} is bcrypt ({@code $2a$...}), e.g. from {@code nightshift hash}. */
     public record User(String name, String passwordHash, List<String> roles) {
         public User {
             requireNonNull(name, "nightshift.api.users[].name is not set");
             if (passwordHash == null || !CredentialHashes.isBcrypt(passwordHash)) {
                 throw new IllegalArgumentException("nightshift.api.users[" + name + "].password-hash must be a bcrypt hash"
-                        + " ($2a$...); make one with `nightshift hash-password`");
+                        + " ($2a$...); make one with `nightshift hash`");
             }
             roles = roles == null ? List.of() : List.copyOf(roles);
             roles.forEach(role -> Role.of(role, "nightshift.api.users[" + name + "].roles"));
@@ -84,7 +84,7 @@ public record ApiProperties(
             requireNonNull(name, "nightshift.api.tokens[].name is not set");
             if (hash == null || !(CredentialHashes.isBcrypt(hash) || hash.matches("sha256:[0-9a-fA-F]{64}"))) {
                 throw new IllegalArgumentException("nightshift.api.tokens[" + name + "].hash must be sha256:<64 hex digits> or a"
-                        + " bcrypt hash of the token; make one with `nightshift hash-password --sha256`");
+                        + " bcrypt hash of the token; make one with `nightshift hash --sha256`");
             }
             roles = roles == null ? List.of() : List.copyOf(roles);
             roles.forEach(role -> Role.of(role, "nightshift.api.tokens[" + name + "].roles"));

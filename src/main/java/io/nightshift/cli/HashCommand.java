@@ -12,14 +12,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code nightshift hash-password}: the hash to put in {@code nightshift.api.users[].password-hash} (bcrypt) or
+ * {@code nightshift hash}: the hash to put in {@code nightshift.api.users[].password-hash} (bcrypt) or
  * {@code nightshift.api.tokens[].hash} (with --sha256), for a secret read from the terminal without echo or from one
  * line of stdin, so it never lands in the shell's history or a process list. Starts no application.
  */
-@Command(name = "hash-password", mixinStandardHelpOptions = true,
-        description = {"Print the hash of a password (bcrypt) or API token (--sha256) for nightshift.api.users / tokens.",
-                "Reads the secret from the terminal without echo, or one line of stdin: echo -n \"$TOKEN\" | nightshift hash-password --sha256"})
-final class HashPasswordCommand implements Callable<Integer> {
+@Command(name = "hash", mixinStandardHelpOptions = true,
+        description = {"Print the bcrypt hash of a password (or --sha256 of an API token).",
+                "For nightshift.api.users[].password-hash and nightshift.api.tokens[].hash.",
+                "Reads the secret from the terminal without echo, or one line of stdin."})
+final class HashCommand implements Callable<Integer> {
 
     @Option(names = "--sha256", description = "Print sha256:<hex> (for an API token) instead of a bcrypt hash.")
     boolean sha256;
