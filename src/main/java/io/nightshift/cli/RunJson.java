@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * times as ISO-8601 with offset, durations in seconds, so scripts can rely on the shape. The shape is documented in
  * docs/JSON.md; a field is never renamed or removed, only added.
  */
-final class RunJson {
+public final class RunJson {
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -78,14 +78,15 @@ final class RunJson {
         return JSON.writeValueAsString(node);
     }
 
-    private static ObjectNode run(Runs.RunView run) {
+    /** One run as {@code status RUN_ID --json} prints it; the REST API's run bodies start from it. */
+    public static ObjectNode run(Runs.RunView run) {
         ObjectNode node = JSON.createObjectNode();
         node.put("runId", run.runId());
         node.put("job", run.jobName());
         node.put("status", run.status());
         node.put("running", run.running());
         node.put("ownerGone", run.ownerGone());
-        node.put("relaunchable", relaunchable(run));
+        node.put("relaunchable", run.relaunchable());
         if (run.triggers().isEmpty()) {
             node.putNull("trigger");
         } else {
@@ -156,14 +157,5 @@ final class RunJson {
         for (Map.Entry<String, Long> reason : summary.rejectReasons().entrySet()) {
             reasons.put(reason.getKey(), reason.getValue());
         }
-    }
-
-    /** A relaunch would resume the run: it is neither finished nor running, and was not failed by its configuration. */
-    static boolean relaunchable(Runs.RunView run) {
-        return switch (run.status()) {
-            case "COMPLETED", "ABANDONED" -> false;
-            default -> (!run.running() || run.ownerGone()) && !run.executions().isEmpty()
-                    && !"CONFIGURATION".equals(run.disposition()) && !"USAGE".equals(run.disposition());
-        };
     }
 }

@@ -87,7 +87,20 @@ public final class Runs {
      */
     public RunOutcome score(String jobName, ScoringSettings settings, RunTrigger trigger) {
         boolean scheduled = trigger.kind() == RunTrigger.Kind.SCHEDULE;
-        String runKey = scheduled ? scheduledRunKey(jobName, trigger.fireTime()) : UUID.randomUUID().toString();
+        return score(scheduled ? scheduledRunKey(jobName, trigger.fireTime()) : newRunKey(), jobName, settings, trigger);
+    }
+
+    /** A fresh key for a manual run: the caller may hold it to find the run ({@link #runIdOfKey}) while it starts. */
+    public static String newRunKey() {
+        return UUID.randomUUID().toString();
+    }
+
+    /**
+     * As {@link #score(String, ScoringSettings, RunTrigger)} under a run key the caller chose ({@link #newRunKey} for a
+     * manual run), so that a caller who does not wait for the run's end can still find its id once it exists.
+     */
+    public RunOutcome score(String runKey, String jobName, ScoringSettings settings, RunTrigger trigger) {
+        boolean scheduled = trigger.kind() == RunTrigger.Kind.SCHEDULE;
         if (scheduled && store.settings(runKey).isPresent()) {
             throw duplicateFire(jobName, trigger, runKey);
         }
@@ -136,9 +149,13 @@ public final class Runs {
      * trains, registers and gates what this run was asked to) and executes it to its end: train, register, gate.
      */
     public RunOutcome retrain(Path specFile) {
+        return retrain(newRunKey(), specFile);
+    }
+
+    /** As {@link #retrain(Path)} under a run key the caller chose (see {@link #score(String, String, ScoringSettings, RunTrigger)}). */
+    public RunOutcome retrain(String runKey, Path specFile) {
         RetrainRequest request = RetrainRequest.read(specFile);
         JobSpec spec = request.spec();
-        String runKey = UUID.randomUUID().toString();
         store.save(runKey, spec.name(), request);
         JobParameters parameters = new JobParametersBuilder()
                 .addString(ScoringJobConfiguration.RUN_KEY, runKey)
@@ -385,6 +402,26 @@ public final class Runs {
         }
     }
 
+    /**
+     * Asks run {@code runId} to stop after its current chunk, whichever node runs it (the stop is recorded in the job
+     * repository, where its step sees it at the next chunk boundary). Refused when the run is not running.
+     */
+    public void stopRun(long runId) {
+        JobExecution last = jobRepository.getLastJobExecution(instance(runId));
+        if (last == null || !last.isRunning()) {
+            throw new RunRequestException("Run " + runId + " is not running (" + (last == null ? "no executions" : last.getStatus())
+                    + "); there is nothing to stop.");
+        }
+        stop(last.getId());
+    }
+
+    /** Whether a run (a scoring or retraining job instance) has this id. */
+    public boolean exists(long runId) {
+        JobInstance instance = jobRepository.getJobInstance(runId);
+        return instance != null && (ScoringJobConfiguration.JOB_NAME.equals(instance.getJobName())
+                || RetrainJobConfiguration.JOB_NAME.equals(instance.getJobName()));
+    }
+
     /** Asks a running execution in this process to stop after its current chunk. */
     public void stop(long executionId) {
         JobExecution execution = jobRepository.getJobExecution(executionId);
@@ -485,6 +522,15 @@ public final class Runs {
             return ownerGone ? status + " (owner gone: relaunch it)" : status;
         }
 
+        /** A relaunch would resume the run: it is neither finished nor running, and was not failed by its configuration. */
+        public boolean relaunchable() {
+            return switch (status) {
+                case "COMPLETED", "ABANDONED" -> false;
+                default -> (!running() || ownerGone) && !executions.isEmpty()
+                        && !"CONFIGURATION".equals(disposition) && !"USAGE".equals(disposition);
+            };
+        }
+
         /** {@code STOPPED, 41% done}: enough for a message that names the run holding something. */
         public String progressSummary() {
             return totalRows == 0 ? displayStatus() : "%s, %d%% done".formatted(displayStatus(), rowsDone * 100 / totalRows);
@@ -567,6 +613,37 @@ public final class Runs {
                     execution.getEndTime(), rows, RunReasons.of(execution)));
         }
         return views;
+    }
+
+    /**
+     * One partition of a run as its last checkpoint left it.
+     *
+     * @param rows        rows it scored or rejected up to its last checkpoint (all executions)
+     * @param commits     checkpoints (chunk commits) of its last execution
+     * @param executionId the run execution its last step execution belongs to
+     */
+    public record PartitionView(String name, String status, long rows, long commits, LocalDateTime checkpointedAt, long executionId) {
+    }
+
+    /** The partitions of a run, by name, each as its last step execution left it; empty before the run was planned. */
+    public List<PartitionView> partitions(long runId) {
+        JobInstance instance = instance(runId);
+        Map<String, PartitionView> partitions = new java.util.TreeMap<>();
+        for (JobExecution execution : jobRepository.getJobExecutions(instance)) {
+            for (StepExecution step : execution.getStepExecutions()) {
+                String prefix = ScoringWorkerStep.NAME + ":";
+                if (!step.getStepName().startsWith(prefix)) {
+                    continue;
+                }
+                String name = step.getStepName().substring(prefix.length());
+                PartitionView seen = partitions.get(name);
+                if (seen == null || seen.executionId() <= execution.getId()) {
+                    partitions.put(name, new PartitionView(name, step.getStatus().name(), checkpointedRows(step), step.getCommitCount(),
+                            step.getLastUpdated(), execution.getId()));
+                }
+            }
+        }
+        return List.copyOf(partitions.values());
     }
 
     private static long checkpointedRows(StepExecution partition) {

@@ -87,6 +87,12 @@ class ScheduleConfiguration {
         return new SelfHealing(fires, runs, registry, pool, properties.lease().timeout(), metrics);
     }
 
+    /** The REST API's runs (trigger, relaunch) on this node's pool; waits at most 30 s for a triggered run to exist. */
+    @Bean
+    ManualRuns manualRuns(JobRegistry registry, Runs runs, RunPool pool) {
+        return new ManualRuns(registry, runs, pool, java.time.Duration.ofSeconds(30));
+    }
+
     @Bean
     Scheduling scheduling(JobRegistry registry, Scheduler scheduler, RunPool pool, SelfHealing healing, Runs runs,
             NightshiftProperties properties) {

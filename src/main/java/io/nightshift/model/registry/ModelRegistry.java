@@ -440,6 +440,24 @@ public final class ModelRegistry implements ModelReferences {
         return location;
     }
 
+    /**
+     * The {@code report.json} of the last gate report stored for a version, as the gate wrote it; empty when the version
+     * has no stored report.
+     */
+    public Optional<byte[]> reportJson(String name, int version) {
+        ModelVersion stored = store.version(name, version).orElseThrow(() -> RegistryException.configuration("Cannot read the"
+                + " report of " + name + "@" + version + ": no such version"));
+        if (stored.reportUri() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(files.readReport(stored.reportUri(), io.nightshift.gate.Gate.REPORT_JSON));
+        } catch (IOException e) {
+            throw RegistryException.configuration("Cannot read the report of " + stored.reference() + " at " + stored.reportUri()
+                    + ": " + e.getMessage());
+        }
+    }
+
     // --- people ------------------------------------------------------------------------------------------------------
 
     /**

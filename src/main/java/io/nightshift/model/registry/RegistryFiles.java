@@ -110,6 +110,11 @@ final class RegistryFiles {
         }
     }
 
+    /** One file of a stored report directory (as {@link #storeReport} returned it). */
+    byte[] readReport(String reportDirectory, String file) throws IOException {
+        return storage.readAll(storage.resolve(reportDirectory, file));
+    }
+
     /** The highest {@code n} of the report directories under {@code reports}; 0 when there are none. */
     private int lastReportNumber(String reports) throws IOException {
         String prefix = reports.endsWith("/") ? reports : reports + "/";
