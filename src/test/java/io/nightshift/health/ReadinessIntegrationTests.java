@@ -38,8 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it restored, 200 again. {@code /health/live} stays 200 throughout, and {@code /metrics} serves Prometheus text with
  * Nightshift's meters after a run.
  *
- * <p>Until the REST API's security chain (which permits /health/** and /metrics) is merged, the node runs without
- * Boot's default security ({@link #WITHOUT_DEFAULT_SECURITY}): its generated password would guard /metrics.
+ * <p>The node runs with the REST API's security chain, which lets /health/** and /metrics through without credentials.
  */
 class ReadinessIntegrationTests {
 
@@ -47,12 +46,6 @@ class ReadinessIntegrationTests {
     private static final String USER = "postgres";
     private static final long PATIENCE_NANOS = 120_000_000_000L;
     private static final Pattern API = Pattern.compile("API on (http://localhost:\\d+)");
-    private static final String WITHOUT_DEFAULT_SECURITY = "-Dspring.autoconfigure.exclude="
-            + "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
-            + "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
-            + "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
-            + "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
-            + "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration";
 
     @TempDir
     Path home;
@@ -149,7 +142,6 @@ class ReadinessIntegrationTests {
                 "-Dspring.flyway.default-schema=" + schema,
                 "-Dserver.port=0",
                 "-Dnightshift.serve.reload-interval=1s",
-                WITHOUT_DEFAULT_SECURITY,
                 "-Duser.timezone=UTC"));
     }
 
