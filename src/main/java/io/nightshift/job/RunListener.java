@@ -56,19 +56,29 @@ final class RunListener implements JobExecutionListener {
     @Override
     public void beforeJob(JobExecution jobExecution) {
         long runId = jobExecution.getJobInstance().getInstanceId();
-        putLogContext(jobExecution);
         leases.attach(runId, jobExecution.getId());
         forgetPreviousReason(jobExecution);
         restoreFromCompletedSteps(jobExecution);
+        putLogContext(jobExecution);
         log.info("Run {} started (execution {}, pid {})", runId, jobExecution.getId(), ProcessHandle.current().pid());
         long period = console.terminal() ? 500 : interval.toMillis();
         reports.put(jobExecution.getId(), reporter.scheduleAtFixedRate(() -> report(jobExecution, false), period, period,
                 TimeUnit.MILLISECONDS));
     }
 
-    private static void putLogContext(JobExecution jobExecution) {
-        MDC.put("runId", Long.toString(jobExecution.getJobInstance().getInstanceId()));
-        MDC.put("job", jobExecution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"));
+    /**
+     * This thread's and the heartbeat's log context: run id and job, and the model when the run is planned already (a
+     * relaunch); a first execution adds the model once its plan step has planned ({@link #planned}).
+     */
+    private void putLogContext(JobExecution jobExecution) {
+        Map<String, String> context = RunLogContext.of(jobExecution, steps);
+        RunLogContext.put(context);
+        leases.logContext(jobExecution.getJobInstance().getInstanceId(), context);
+    }
+
+    /** The plan step has put the plan into the execution's context: from now on the run's lines name the model. */
+    void planned(JobExecution jobExecution) {
+        putLogContext(jobExecution);
     }
 
     /**
@@ -115,14 +125,13 @@ final class RunListener implements JobExecutionListener {
         }
         report(jobExecution, true);
         leases.release(jobExecution.getJobInstance().getInstanceId());
-        MDC.remove("runId");
-        MDC.remove("job");
+        RunLogContext.remove();
     }
 
     private void report(JobExecution jobExecution, boolean last) {
-        boolean reporterThread = MDC.get("runId") == null;
+        boolean reporterThread = MDC.get(RunLogContext.RUN_ID) == null;
         if (reporterThread) {
-            putLogContext(jobExecution);
+            RunLogContext.put(RunLogContext.of(jobExecution, steps));
         }
         try {
             if (!jobExecution.getExecutionContext().containsKey(ScoringWorkerStep.PLAN_KEY)) {
@@ -143,8 +152,7 @@ final class RunListener implements JobExecutionListener {
             log.debug("Cannot report progress: {}", e.getMessage());
         } finally {
             if (reporterThread) {
-                MDC.remove("runId");
-                MDC.remove("job");
+                RunLogContext.remove();
             }
         }
     }
