@@ -1,5 +1,6 @@
 package io.nightshift;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,6 +19,7 @@ import org.springframework.util.unit.DataSize;
  * @param output           Parquet output files
  * @param database         the embedded job repository (when {@code spring.datasource.url} is not set)
  * @param serve            {@code nightshift serve}: the scheduler node's run pool, self-healing and shutdown
+ * @param spot             the EC2 spot interruption watcher of every command that executes runs
  */
 @ConfigurationProperties("nightshift")
 public record NightshiftProperties(
@@ -27,7 +29,8 @@ public record NightshiftProperties(
         @DefaultValue S3 s3,
         @DefaultValue Output output,
         @DefaultValue Database database,
-        @DefaultValue Serve serve) {
+        @DefaultValue Serve serve,
+        @DefaultValue Spot spot) {
 
     public NightshiftProperties {
         home = home == null ? defaultHome() : home;
@@ -91,6 +94,25 @@ public record NightshiftProperties(
             if (maxConcurrentRuns < 1) {
                 throw new IllegalArgumentException("nightshift.serve.max-concurrent-runs must be at least 1, was "
                         + maxConcurrentRuns);
+            }
+        }
+    }
+
+    /**
+     * The EC2 spot interruption watcher: the instance metadata service's address, how often it is polled, and whether
+     * to watch ({@code auto}: when a probe of the service at start answers, i.e. on EC2).
+     */
+    public record Spot(
+            @DefaultValue("auto") Enabled enabled,
+            @DefaultValue("http://169.254.169.254") URI endpoint,
+            @DefaultValue("5s") Duration interval) {
+
+        /** {@code auto}, {@code true} or {@code false}. */
+        public enum Enabled { AUTO, TRUE, FALSE }
+
+        public Spot {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("nightshift.spot.interval must be positive, was " + interval);
             }
         }
     }

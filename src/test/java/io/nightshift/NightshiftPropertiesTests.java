@@ -8,6 +8,7 @@ import io.nightshift.model.registry.RegistryProperties;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,6 +55,9 @@ class NightshiftPropertiesTests {
         settings.put("nightshift.serve.shutdown-grace", "2m");
         settings.put("nightshift.serve.heal-interval", "30s");
         settings.put("nightshift.serve.reload-interval", "10s");
+        settings.put("nightshift.spot.enabled", "true");
+        settings.put("nightshift.spot.endpoint", "http://127.0.0.1:1338");
+        settings.put("nightshift.spot.interval", "200ms");
 
         // when
         NightshiftProperties properties = bind(settings);
@@ -67,7 +71,9 @@ class NightshiftPropertiesTests {
                         DataSize.ofMegabytes(32), 5),
                 new NightshiftProperties.Output(DataSize.ofMegabytes(16), DataSize.ofKilobytes(256), "zstd"),
                 new NightshiftProperties.Database(Duration.ofSeconds(90), Duration.ofMinutes(2)),
-                new NightshiftProperties.Serve(4, Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(10))));
+                new NightshiftProperties.Serve(4, Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(10)),
+                new NightshiftProperties.Spot(NightshiftProperties.Spot.Enabled.TRUE, URI.create("http://127.0.0.1:1338"),
+                        Duration.ofMillis(200))));
         assertThat(leafProperties(NightshiftProperties.class, "")).as("properties this test sets")
                 .isEqualTo(new TreeSet<>(settings.keySet().stream().map(key -> key.substring("nightshift.".length())).toList()));
     }
@@ -86,7 +92,9 @@ class NightshiftPropertiesTests {
                 new NightshiftProperties.S3("us-east-1", null, false, 10, DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), 3),
                 new NightshiftProperties.Output(DataSize.ofMegabytes(64), DataSize.ofMegabytes(1), "snappy"),
                 new NightshiftProperties.Database(Duration.ofSeconds(60), Duration.ofSeconds(30)),
-                new NightshiftProperties.Serve(2, Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(5))));
+                new NightshiftProperties.Serve(2, Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(5)),
+                new NightshiftProperties.Spot(NightshiftProperties.Spot.Enabled.AUTO, URI.create("http://169.254.169.254"),
+                        Duration.ofSeconds(5))));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.nightshift.NightshiftProperties;
 import io.nightshift.job.ProgressConsole;
 import io.nightshift.job.RunOutcome;
 import io.nightshift.job.Runs;
+import io.nightshift.spot.SpotWatcher;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +17,7 @@ import sun.misc.SignalHandler;
 /**
  * Runs one execution in the foreground and handles SIGTERM/SIGINT/SIGHUP the way a spot node needs: ask the run to stop
  * after its current chunk and let it end normally, so the run is recorded STOPPED (relaunchable) and the process
- * exits 1. The signals are handled instead of starting JVM shutdown, because shutdown hooks (H2's close-on-exit,
+ * exits 1. An EC2 spot interruption notice ({@link SpotWatcher}) asks for the same stop. The signals are handled instead of starting JVM shutdown, because shutdown hooks (H2's close-on-exit,
  * Spring's context close) would pull the database from under the stopping run (spring-batch#5307). When the execution
  * ends, its summary goes to {@code out}: text, or with {@code json} one JSON document ({@link RunJson#outcome}).
  */
@@ -57,8 +58,7 @@ final class RunExecution {
                     console.notice("nightshift: SIG" + signal.getName() + " received; the run has ended, exiting");
                     return;
                 }
-                String relaunch = runs.runsOfThisProcess().stream().map(id -> "./nightshift relaunch " + id).findFirst()
-                        .orElse("./nightshift relaunch RUN_ID");
+                String relaunch = relaunchHint(runs);
                 if (stopping.getAndSet(true)) {
                     // A second signal: the user will not wait for the chunk. Halt without shutdown hooks (ONNX Runtime's
                     // would free its environment under running sessions); the lease shows the owner gone at once.
@@ -74,7 +74,15 @@ final class RunExecution {
             previousInt = Signal.handle(new Signal("INT"), stop);
             previousHup = Signal.handle(new Signal("HUP"), stop);
             RunOutcome outcome;
-            try {
+            // A spot interruption notice stops the run as the first SIGTERM does; a SIGTERM after it is still a first one
+            // (the node's shutdown sends one), not the impatient second that halts.
+            try (SpotWatcher.Watch spot = context.getBean(SpotWatcher.class).watch(reason -> {
+                if (!ended.get()) {
+                    console.notice("nightshift: " + reason + "; stopping after the current chunk (the run stays relaunchable: "
+                            + relaunchHint(runs) + ")");
+                    runs.stopRunsOfThisProcess(reason);
+                }
+            })) {
                 outcome = launch.apply(context);
             } catch (RuntimeException e) {
                 // The console gets one line (ErrorHandler); the run's file, if the run got that far, the whole trace.
@@ -101,5 +109,10 @@ final class RunExecution {
                 Signal.handle(new Signal("HUP"), previousHup);
             }
         }
+    }
+
+    private static String relaunchHint(Runs runs) {
+        return runs.runsOfThisProcess().stream().map(id -> "./nightshift relaunch " + id).findFirst()
+                .orElse("./nightshift relaunch RUN_ID");
     }
 }

@@ -5,12 +5,14 @@ import io.nightshift.ServeOnlyAutoConfigurations;
 import io.nightshift.job.JobSpecException;
 import io.nightshift.schedule.JobRegistry;
 import io.nightshift.schedule.Scheduling;
+import io.nightshift.spot.SpotWatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -53,8 +55,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch signalled = new CountDownLatch(1);
         AtomicReference<String> reason = new AtomicReference<>();
+        // Signals are counted apart from the reason: a SIGTERM after a spot notice (the instance's shutdown sends one)
+        // is a first signal, not the impatient second that exits at once.
+        AtomicBoolean signalledBefore = new AtomicBoolean();
         SignalHandler stop = signal -> {
-            if (!reason.compareAndSet(null, "SIG" + signal.getName())) {
+            reason.compareAndSet(null, "SIG" + signal.getName());
+            if (signalledBefore.getAndSet(true)) {
                 System.err.println("nightshift: SIG" + signal.getName() + " again; exiting now (the runs' leases expire and"
                         + " another node relaunches them)");
                 Runtime.getRuntime().halt(ExitCodes.FAILED);
@@ -77,7 +83,16 @@ final class ServeCommand implements Callable<Integer> {
             long invalid = states.stream().filter(state -> state.status() == JobRegistry.Status.INVALID).count();
             System.err.printf("nightshift: serving %s: %d job spec(s), %d scheduled, %d invalid (node pid %d, API on %s)%n",
                     directory, states.size(), scheduled, invalid, ProcessHandle.current().pid(), apiAddress(context));
-            signalled.await();
+            // A spot interruption notice stops the node as SIGTERM does.
+            try (SpotWatcher.Watch spot = context.getBean(SpotWatcher.class).watch(notice -> {
+                if (reason.compareAndSet(null, notice)) {
+                    System.err.println("nightshift: " + notice + "; stopping the scheduler and this node's runs after their"
+                            + " current chunk");
+                    signalled.countDown();
+                }
+            })) {
+                signalled.await();
+            }
             Duration grace = context.getBean(NightshiftProperties.class).serve().shutdownGrace();
             boolean stopped = scheduling.shutdown(reason.get(), grace);
             if (!stopped) {

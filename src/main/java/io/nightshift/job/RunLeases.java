@@ -62,6 +62,8 @@ public final class RunLeases implements RunFence, AutoCloseable {
     private final Map<Long, Held> held = new ConcurrentHashMap<>();
     private final Set<Long> lost = ConcurrentHashMap.newKeySet();
     private final NightshiftMetrics metrics;
+    /** Each held run's log context ({@link RunLogContext}), for the heartbeat thread's lines about that run. */
+    private final Map<Long, Map<String, String>> logContexts = new ConcurrentHashMap<>();
 
     public RunLeases(JdbcTemplate jdbc, Clock clock, Duration heartbeatInterval, Duration timeout, NightshiftMetrics metrics) {
         this.metrics = metrics;
@@ -151,6 +153,7 @@ public final class RunLeases implements RunFence, AutoCloseable {
     /** Gives a run's lease up (if this process still holds it), so a relaunch may take it at once. */
     void release(long runId) {
         Held current = held.remove(runId);
+        logContexts.remove(runId);
         lost.remove(runId);
         if (current == null) {
             return;
@@ -211,6 +214,11 @@ public final class RunLeases implements RunFence, AutoCloseable {
         }
     }
 
+    /** The log context the heartbeat's lines about a run carry (set again once the run is planned: the model). */
+    void logContext(long runId, Map<String, String> context) {
+        logContexts.put(runId, Map.copyOf(context));
+    }
+
     /** Whether this process lost a run's lease (a heartbeat found it taken). */
     boolean lost(long runId) {
         return lost.contains(runId);
@@ -235,6 +243,7 @@ public final class RunLeases implements RunFence, AutoCloseable {
     }
 
     private void renew(long runId, long epoch) {
+        RunLogContext.put(logContexts.getOrDefault(runId, Map.of(RunLogContext.RUN_ID, Long.toString(runId))));
         try {
             int updated = jdbc.update("UPDATE NS_RUN_LEASE SET HEARTBEAT_AT = ? WHERE RUN_ID = ? AND EPOCH = ? AND RELEASED = FALSE",
                     Timestamp.from(clock.instant()), runId, epoch);
@@ -244,6 +253,8 @@ public final class RunLeases implements RunFence, AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("Cannot renew the lease of run {}: {}", runId, e.getMessage());
+        } finally {
+            RunLogContext.remove();
         }
     }
 

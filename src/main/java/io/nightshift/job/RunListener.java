@@ -60,20 +60,30 @@ final class RunListener implements JobExecutionListener {
     @Override
     public void beforeJob(JobExecution jobExecution) {
         long runId = jobExecution.getJobInstance().getInstanceId();
-        putLogContext(jobExecution);
         leases.attach(runId, jobExecution.getId());
         forgetPreviousReason(jobExecution);
         restoreFromCompletedSteps(jobExecution);
         metrics.runStarted(jobName(jobExecution), jobExecution.getId(), () -> rowsPerSecond(jobExecution));
+        putLogContext(jobExecution);
         log.info("Run {} started (execution {}, pid {})", runId, jobExecution.getId(), ProcessHandle.current().pid());
         long period = console.terminal() ? 500 : interval.toMillis();
         reports.put(jobExecution.getId(), reporter.scheduleAtFixedRate(() -> report(jobExecution, false), period, period,
                 TimeUnit.MILLISECONDS));
     }
 
-    private static void putLogContext(JobExecution jobExecution) {
-        MDC.put("runId", Long.toString(jobExecution.getJobInstance().getInstanceId()));
-        MDC.put("job", jobName(jobExecution));
+    /**
+     * This thread's and the heartbeat's log context: run id and job, and the model when the run is planned already (a
+     * relaunch); a first execution adds the model once its plan step has planned ({@link #planned}).
+     */
+    private void putLogContext(JobExecution jobExecution) {
+        Map<String, String> context = RunLogContext.of(jobExecution, steps);
+        RunLogContext.put(context);
+        leases.logContext(jobExecution.getJobInstance().getInstanceId(), context);
+    }
+
+    /** The plan step has put the plan into the execution's context: from now on the run's lines name the model. */
+    void planned(JobExecution jobExecution) {
+        putLogContext(jobExecution);
     }
 
     private static String jobName(JobExecution jobExecution) {
@@ -137,14 +147,13 @@ final class RunListener implements JobExecutionListener {
         metrics.runEnded(jobName(jobExecution), jobExecution.getId(), jobExecution.getStatus().name(),
                 Duration.between(started, ended));
         leases.release(jobExecution.getJobInstance().getInstanceId());
-        MDC.remove("runId");
-        MDC.remove("job");
+        RunLogContext.remove();
     }
 
     private void report(JobExecution jobExecution, boolean last) {
-        boolean reporterThread = MDC.get("runId") == null;
+        boolean reporterThread = MDC.get(RunLogContext.RUN_ID) == null;
         if (reporterThread) {
-            putLogContext(jobExecution);
+            RunLogContext.put(RunLogContext.of(jobExecution, steps));
         }
         try {
             if (!jobExecution.getExecutionContext().containsKey(ScoringWorkerStep.PLAN_KEY)) {
@@ -165,8 +174,7 @@ final class RunListener implements JobExecutionListener {
             log.debug("Cannot report progress: {}", e.getMessage());
         } finally {
             if (reporterThread) {
-                MDC.remove("runId");
-                MDC.remove("job");
+                RunLogContext.remove();
             }
         }
     }

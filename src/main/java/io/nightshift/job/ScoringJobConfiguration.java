@@ -86,6 +86,7 @@ class ScoringJobConfiguration {
                     // Also in the step's own context, which commits with the step: the job's context is saved only
                     // after the step is marked COMPLETED, and a kill in between must not lose the plan.
                     contribution.getStepExecution().getExecutionContext().putString(ScoringWorkerStep.PLAN_KEY, planJson);
+                    listener.planned(jobExecution);
                     return RepeatStatus.FINISHED;
                 }, transactionManager)
                 .build();

@@ -2,7 +2,9 @@ package io.nightshift.scoring;
 
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import org.slf4j.MDC;
 import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.partition.StepExecutionSplitter;
@@ -29,12 +31,31 @@ public final class PlanPartitionHandler implements PartitionHandler {
         ScoringPlan plan = steps.plan(managerStepExecution.getJobExecution().getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("score-" + plan.runKey().substring(0, 8) + "-");
         executor.setConcurrencyLimit(plan.settings().threads());
+        executor.setTaskDecorator(PlanPartitionHandler::withLogContext);
         TaskExecutorPartitionHandler delegate = new TaskExecutorPartitionHandler();
         delegate.setStep(workerStep);
         delegate.setTaskExecutor(executor);
         delegate.setGridSize(plan.partitions().size());
         delegate.afterPropertiesSet();
         return delegate.handle(countingCompleted(splitter, plan, managerStepExecution), managerStepExecution);
+    }
+
+    /**
+     * Partition threads are new threads: their lines (reader, processor, writer) carry the run's log context (run id,
+     * job, model), copied from the thread that hands the partitions out; the reader adds the partition.
+     */
+    private static Runnable withLogContext(Runnable partition) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        return () -> {
+            if (context != null) {
+                MDC.setContextMap(context);
+            }
+            try {
+                partition.run();
+            } finally {
+                MDC.clear();
+            }
+        };
     }
 
     /**

@@ -53,6 +53,11 @@ public record ScoringPlan(
             requireNonNull(location, "location is null");
             requireNonNull(sha256, "sha256 is null");
         }
+
+        /** {@code name@version}, as log lines and run summaries name the model. */
+        public String reference() {
+            return name + "@" + version;
+        }
     }
 
     /** An input column and its Parquet type ({@code optional double}), checked identical in every file. */

@@ -1,6 +1,5 @@
 package io.nightshift.scoring;
 
-import org.slf4j.MDC;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -61,14 +60,6 @@ public final class ScoringWorkerStep implements Step {
                 .reader(reader)
                 .writer(steps.writer(plan, partition, stepExecution))
                 .build();
-        // Partition threads are new threads: give their log lines the run's context (structured logs carry MDC).
-        MDC.put("runId", Long.toString(stepExecution.getJobExecution().getJobInstance().getInstanceId()));
-        MDC.put("model", plan.model().name() + "@" + plan.model().version());
-        try {
-            step.execute(stepExecution);
-        } finally {
-            MDC.remove("runId");
-            MDC.remove("model");
-        }
+        step.execute(stepExecution);
     }
 }

@@ -232,8 +232,8 @@ class StatusIntegrationTests {
         assertThat(runningJson.get("relaunchable").asBoolean()).isFalse();
         // and its progress lines (stderr is no terminal) carry the run id like its other lines
         waitForErrors(process, "RunListener: run " + runId + " [");
-        assertThat(process.errors()).containsPattern("INFO  \\[run " + runId + " -] RunListener: run " + runId + " \\[")
-                .doesNotContain("[run - -] RunListener: run ");
+        assertThat(process.errors()).containsPattern("INFO  \\[run " + runId + " \\S+ - \\S+@\\S+] RunListener: run " + runId + " \\[")
+                .doesNotContain("[run - - - -] RunListener: run ");
 
         // when: its process is killed
         process.kill();

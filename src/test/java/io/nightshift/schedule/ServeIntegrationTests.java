@@ -4,6 +4,7 @@ import static io.nightshift.testing.RunOutputs.partFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.nightshift.testing.FakeInstanceMetadata;
 import io.nightshift.testing.NightshiftProcess;
 import io.nightshift.testing.RunOutputs;
 import io.nightshift.testing.ScoringFixtures;
@@ -244,6 +245,33 @@ class ServeIntegrationTests {
         assertThat(node.waitFor(120)).as(node.output()).isZero();
     }
 
+    @Test
+    void aSpotInterruptionNoticeStopsTheNodeAndItsRunAsSigtermDoes() throws Exception {
+        try (FakeInstanceMetadata metadata = new FakeInstanceMetadata()) {
+            // given: a node on a spot instance, running a slow job
+            Path outputs = home.resolve("out/slow");
+            writeJob("slow", bigInput, "out/slow/{fire_time:yyyyMMdd'T'HHmmss}", "*/2 * * * * ?", "forbid", "skip", 1, true);
+            NightshiftProcess node = serve("node", "-Dnightshift.spot.endpoint=" + metadata.endpoint(),
+                    "-Dnightshift.spot.enabled=true", "-Dnightshift.spot.interval=200ms");
+            awaitServing(node);
+            long runId = awaitRunOf("slow", node);
+            Path output;
+            try (Stream paths = new Stream(outputs)) {
+                output = paths.only();
+            }
+            awaitUntil("a few parts", () -> partFiles(output) >= 3, node);
+
+            // when: EC2 announces the instance's termination
+            metadata.interrupt("terminate", "2026-12-02T12:34:56Z");
+
+            // then: the node stops as on SIGTERM, the run STOPPED at a chunk boundary with the notice as its reason
+            assertThat(node.waitFor(120)).as(node.output()).isZero();
+            assertThat(node.output()).contains("spot interruption notice (terminate at 12:34:56Z)");
+            assertThat(lastStatus(runId)).isEqualTo("STOPPED");
+            assertThat(Files.exists(output.resolve("_SUCCESS"))).isFalse();
+        }
+    }
+
     /** The single directory under a parent (the one fire's output). */
     private record Stream(Path parent) implements AutoCloseable {
         Path only() throws Exception {
@@ -290,8 +318,8 @@ class ServeIntegrationTests {
         return DateTimeFormatter.ofPattern("s m H d M '?' yyyy", Locale.ROOT).format(time.atZone(java.time.ZoneId.of("Europe/Berlin")));
     }
 
-    private NightshiftProcess serve(String name) throws Exception {
-        NightshiftProcess node = new NightshiftProcess(home, Map.of(), name, List.of(
+    private NightshiftProcess serve(String name, String... moreOptions) throws Exception {
+        List<String> options = new ArrayList<>(List.of(
                 "-Dspring.datasource.url=" + SERVER + "?currentSchema=" + schema,
                 "-Dspring.datasource.username=" + USER,
                 "-Dspring.datasource.password=",
@@ -306,6 +334,8 @@ class ServeIntegrationTests {
                 "-Dspring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000",
                 "-Dspring.quartz.properties.org.quartz.jobStore.misfireThreshold=1000",
                 "-Duser.timezone=UTC"));
+        options.addAll(List.of(moreOptions));
+        NightshiftProcess node = new NightshiftProcess(home, Map.of(), name, options);
         nodes.add(node);
         node.start("serve", "--jobs", jobs.toString());
         return node;
