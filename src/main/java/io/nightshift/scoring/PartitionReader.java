@@ -8,6 +8,8 @@ import io.nightshift.storage.FileChangedException;
 import io.nightshift.storage.Storage;
 import java.io.IOException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -22,6 +24,7 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
 
     static final String ROW_GROUP_KEY = "rowGroup";
     static final String ROW_OFFSET_KEY = "rowOffset";
+    private static final Logger log = LoggerFactory.getLogger(PartitionReader.class);
     static final String ROWS_READ_KEY = "rowsRead";
 
     private final String name;
@@ -52,6 +55,7 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
         MDC.put("partition", partition.name());
         String uri = fileUri();
         ScoringPlan.PlannedFile file = plan.files().get(partition.file());
+        log.debug("Reading {} from row group {}, row {} of it ({} rows read before)", uri, rowGroup, rowOffset, rowsRead);
         InputPins.verify(storage, file, context());
         verifiedAtEnd = false;
         try {
@@ -114,6 +118,7 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
 
     @Override
     public void close() {
+        log.debug("Closing the reader after {} rows", rowsRead);
         MDC.remove("partition");
         if (reader != null) {
             try {
