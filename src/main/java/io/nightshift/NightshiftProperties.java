@@ -136,6 +136,7 @@ public record NightshiftProperties(
         public enum Transport { NONE, FILE, HTTP }
 
         public Lineage {
+            apiKeyEnv = apiKeyEnv == null || apiKeyEnv.isBlank() ? null : apiKeyEnv;
             if (transport == Transport.FILE && file == null) {
                 throw new IllegalArgumentException("nightshift.lineage.transport is file but nightshift.lineage.file is not set");
             }

@@ -43,7 +43,7 @@ class LineageConfiguration {
         HttpConfig config = new HttpConfig();
         config.setUrl(lineage.url());
         config.setTimeoutInMillis((int) lineage.timeout().toMillis());
-        if (lineage.apiKeyEnv() != null && !lineage.apiKeyEnv().isBlank()) {
+        if (lineage.apiKeyEnv() != null) {
             String key = System.getenv(lineage.apiKeyEnv());
             if (key == null || key.isBlank()) {
                 log.warn("Lineage: nightshift.lineage.api-key-env names {}, which is not set: events are sent without an "
