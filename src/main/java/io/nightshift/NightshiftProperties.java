@@ -20,6 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param database         the embedded job repository (when {@code spring.datasource.url} is not set)
  * @param serve            {@code nightshift serve}: the scheduler node's run pool, self-healing and shutdown
  * @param spot             the EC2 spot interruption watcher of every command that executes runs
+ * @param lineage          OpenLineage run events (off unless a transport is set)
  */
 @ConfigurationProperties("nightshift")
 public record NightshiftProperties(
@@ -30,7 +31,8 @@ public record NightshiftProperties(
         @DefaultValue Output output,
         @DefaultValue Database database,
         @DefaultValue Serve serve,
-        @DefaultValue Spot spot) {
+        @DefaultValue Spot spot,
+        @DefaultValue Lineage lineage) {
 
     public NightshiftProperties {
         home = home == null ? defaultHome() : home;
@@ -113,6 +115,36 @@ public record NightshiftProperties(
         public Spot {
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("nightshift.spot.interval must be positive, was " + interval);
+            }
+        }
+    }
+
+    /**
+     * OpenLineage run events (START, COMPLETE, FAIL, ABORT) of every run, to a file (one JSON event a line) or an
+     * HTTP endpoint such as Marquez; {@code none} creates no client at all. {@code apiKeyEnv} names the environment
+     * variable that holds the endpoint's API key, so that the key is in no file.
+     */
+    public record Lineage(
+            @DefaultValue("none") Transport transport,
+            @DefaultValue("nightshift") String namespace,
+            Path file,
+            URI url,
+            String apiKeyEnv,
+            @DefaultValue("5s") Duration timeout) {
+
+        /** {@code none}, {@code file} or {@code http}. */
+        public enum Transport { NONE, FILE, HTTP }
+
+        public Lineage {
+            apiKeyEnv = apiKeyEnv == null || apiKeyEnv.isBlank() ? null : apiKeyEnv;
+            if (transport == Transport.FILE && file == null) {
+                throw new IllegalArgumentException("nightshift.lineage.transport is file but nightshift.lineage.file is not set");
+            }
+            if (transport == Transport.HTTP && url == null) {
+                throw new IllegalArgumentException("nightshift.lineage.transport is http but nightshift.lineage.url is not set");
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("nightshift.lineage.timeout must be positive, was " + timeout);
             }
         }
     }

@@ -58,6 +58,12 @@ class NightshiftPropertiesTests {
         settings.put("nightshift.spot.enabled", "true");
         settings.put("nightshift.spot.endpoint", "http://127.0.0.1:1338");
         settings.put("nightshift.spot.interval", "200ms");
+        settings.put("nightshift.lineage.transport", "http");
+        settings.put("nightshift.lineage.namespace", "batch");
+        settings.put("nightshift.lineage.file", "/var/log/lineage.jsonl");
+        settings.put("nightshift.lineage.url", "http://marquez:5000");
+        settings.put("nightshift.lineage.api-key-env", "MARQUEZ_API_KEY");
+        settings.put("nightshift.lineage.timeout", "2s");
 
         // when
         NightshiftProperties properties = bind(settings);
@@ -73,7 +79,10 @@ class NightshiftPropertiesTests {
                 new NightshiftProperties.Database(Duration.ofSeconds(90), Duration.ofMinutes(2)),
                 new NightshiftProperties.Serve(4, Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(10)),
                 new NightshiftProperties.Spot(NightshiftProperties.Spot.Enabled.TRUE, URI.create("http://127.0.0.1:1338"),
-                        Duration.ofMillis(200))));
+                        Duration.ofMillis(200)),
+                new NightshiftProperties.Lineage(NightshiftProperties.Lineage.Transport.HTTP, "batch",
+                        Path.of("/var/log/lineage.jsonl"), URI.create("http://marquez:5000"), "MARQUEZ_API_KEY",
+                        Duration.ofSeconds(2))));
         assertThat(leafProperties(NightshiftProperties.class, "")).as("properties this test sets")
                 .isEqualTo(new TreeSet<>(settings.keySet().stream().map(key -> key.substring("nightshift.".length())).toList()));
     }
@@ -94,6 +103,8 @@ class NightshiftPropertiesTests {
                 new NightshiftProperties.Database(Duration.ofSeconds(60), Duration.ofSeconds(30)),
                 new NightshiftProperties.Serve(2, Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(5)),
                 new NightshiftProperties.Spot(NightshiftProperties.Spot.Enabled.AUTO, URI.create("http://169.254.169.254"),
+                        Duration.ofSeconds(5)),
+                new NightshiftProperties.Lineage(NightshiftProperties.Lineage.Transport.NONE, "nightshift", null, null, null,
                         Duration.ofSeconds(5))));
     }
 

@@ -1,7 +1,11 @@
 package io.nightshift.job;
 
 import io.nightshift.NightshiftProperties;
+import io.nightshift.lineage.LineageRun;
+import io.nightshift.lineage.RunLineage;
 import io.nightshift.metrics.NightshiftMetrics;
+import io.nightshift.scoring.PlanCodec;
+import io.nightshift.scoring.RunCommit;
 import io.nightshift.scoring.RunProgress;
 import io.nightshift.scoring.ScoringPlan;
 import io.nightshift.scoring.ScoringSteps;
@@ -27,7 +31,8 @@ import org.springframework.stereotype.Component;
 /**
  * Around every run execution: takes and releases its lease, puts the run id and job into the log context (of the
  * progress reporter's thread too), and reports progress (rows done / total, rows/s, ETA) — a bar redrawn twice a
- * second when stderr is a terminal ({@link ProgressConsole}), a log line every few seconds otherwise.
+ * second when stderr is a terminal ({@link ProgressConsole}), a log line every few seconds otherwise; tells metrics
+ * and lineage ({@link RunLineage}) that it started, planned and ended.
  */
 @Component
 final class RunListener implements JobExecutionListener {
@@ -40,6 +45,7 @@ final class RunListener implements JobExecutionListener {
     private final Duration interval;
     private final ProgressConsole console;
     private final NightshiftMetrics metrics;
+    private final RunLineage lineage;
     private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "progress");
         thread.setDaemon(true);
@@ -48,9 +54,10 @@ final class RunListener implements JobExecutionListener {
     private final Map<Long, ScheduledFuture<?>> reports = new ConcurrentHashMap<>();
 
     RunListener(RunLeases leases, ScoringSteps steps, NightshiftProperties properties, JobRepository jobRepository,
-            ProgressConsole console, NightshiftMetrics metrics) {
+            ProgressConsole console, NightshiftMetrics metrics, RunLineage lineage) {
         this.jobRepository = jobRepository;
         this.metrics = metrics;
+        this.lineage = lineage;
         this.console = console;
         this.leases = leases;
         this.steps = steps;
@@ -65,6 +72,7 @@ final class RunListener implements JobExecutionListener {
         restoreFromCompletedSteps(jobExecution);
         metrics.runStarted(jobName(jobExecution), jobExecution.getId(), () -> rowsPerSecond(jobExecution));
         putLogContext(jobExecution);
+        lineage.started(lineageRun(jobExecution));
         log.info("Run {} started (execution {}, pid {})", runId, jobExecution.getId(), ProcessHandle.current().pid());
         long period = console.terminal() ? 500 : interval.toMillis();
         reports.put(jobExecution.getId(), reporter.scheduleAtFixedRate(() -> report(jobExecution, false), period, period,
@@ -84,10 +92,23 @@ final class RunListener implements JobExecutionListener {
     /** The plan step has put the plan into the execution's context: from now on the run's lines name the model. */
     void planned(JobExecution jobExecution) {
         putLogContext(jobExecution);
+        lineage.planned(lineageRun(jobExecution));
     }
 
     private static String jobName(JobExecution jobExecution) {
         return jobExecution.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score");
+    }
+
+    /** What lineage is told of this execution now: its plan and summary once there, its outcome once it ended. */
+    private LineageRun lineageRun(JobExecution jobExecution) {
+        var context = jobExecution.getExecutionContext();
+        ScoringPlan plan = context.containsKey(ScoringWorkerStep.PLAN_KEY)
+                ? steps.plan(context.getString(ScoringWorkerStep.PLAN_KEY)) : null;
+        RunCommit.Summary summary = context.containsKey(ScoringJobConfiguration.SUMMARY_KEY)
+                ? PlanCodec.summary(context.getString(ScoringJobConfiguration.SUMMARY_KEY)) : null;
+        boolean ended = !jobExecution.getStatus().isRunning();
+        return new LineageRun(jobExecution.getJobInstance().getInstanceId(), jobName(jobExecution), plan, summary,
+                ended ? jobExecution.getStatus().name() : null, ended ? RunReasons.of(jobExecution) : null);
     }
 
     /** This execution's live rate (0 before it has a plan, and for runs that are not scoring runs). */
@@ -146,6 +167,7 @@ final class RunListener implements JobExecutionListener {
         LocalDateTime ended = jobExecution.getEndTime() != null ? jobExecution.getEndTime() : LocalDateTime.now();
         metrics.runEnded(jobName(jobExecution), jobExecution.getId(), jobExecution.getStatus().name(),
                 Duration.between(started, ended));
+        lineage.ended(lineageRun(jobExecution));
         leases.release(jobExecution.getJobInstance().getInstanceId());
         RunLogContext.remove();
     }
