@@ -82,7 +82,8 @@ public final class SpotWatcher {
             probe.connect();
             return true;
         } catch (IOException e) {
-            log.info("Not watching for EC2 spot interruption notices: no instance metadata service at {} ({}); set"
+            // DEBUG: off EC2 (a laptop, CI) every run command would otherwise print it on the console.
+            log.debug("Not watching for EC2 spot interruption notices: no instance metadata service at {} ({}); set"
                     + " nightshift.spot.enabled=true to insist", settings.endpoint(), describe(e));
             return false;
         } catch (InterruptedException e) {
