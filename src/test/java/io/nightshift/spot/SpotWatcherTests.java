@@ -137,7 +137,11 @@ class SpotWatcherTests {
 
         // when
         try (SpotWatcher.Watch watch = new SpotWatcher(settings(Enabled.AUTO, endpoint)).watch(reason -> { })) {
-            // then
+            // then: the probe runs on the poller's thread, which ends after it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((messages(Level.DEBUG).isEmpty() || spotWatcherThreadAlive()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertThat(messages(Level.DEBUG)).singleElement().asString()
                     .startsWith("Not watching for EC2 spot interruption notices: no instance metadata service at " + endpoint);
             assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("spot-watcher"));
@@ -149,6 +153,10 @@ class SpotWatcherTests {
         try (SpotWatcher.Watch watch = new SpotWatcher(settings(Enabled.FALSE, metadata.endpoint())).watch(reason -> { })) {
             assertThat(appender.list).isEmpty();
         }
+    }
+
+    private static boolean spotWatcherThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.getName().equals("spot-watcher"));
     }
 
     private static NightshiftProperties.Spot settings(Enabled enabled, URI endpoint) {
