@@ -95,9 +95,8 @@ class ProgressTerminalIntegrationTests {
     private static Process underPseudoTerminal(Path home, int columns, String... options) throws IOException {
         assumeThat(Files.isExecutable(Path.of("/usr/bin/script"))).as("script(1) is needed for a pseudo-terminal").isTrue();
         Files.createDirectories(home);
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-Dai.djl.offline=true",
-                "-jar", NightshiftProcess.jar().toAbsolutePath().toString(), "score", "--model", model.toString(), "--input",
+        List<String> command = NightshiftProcess.command(List.of());
+        command.addAll(List.of("score", "--model", model.toString(), "--input",
                 input.toString(), "--output", home.resolve("output").toString(), "--id-column", ScoringFixtures.ID,
                 "--feature-prefix", "f"));
         command.addAll(List.of(options));

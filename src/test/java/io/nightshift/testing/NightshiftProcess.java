@@ -64,17 +64,23 @@ public final class NightshiftProcess {
         return path;
     }
 
-    /** Starts {@code nightshift ARGS...} without waiting. */
-    public NightshiftProcess start(String... arguments) throws IOException {
+    /**
+     * The command line that starts the application, before its arguments: this JVM's java, a 512 MB heap, then
+     * {@code jvmOptions}, from the build's start-up cache when there is one ({@link LaunchCache}).
+     */
+    public static List<String> command(List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("--sun-misc-unsafe-memory-access=allow");
+        command.addAll(LaunchCache.COMMON_OPTIONS);
         command.add("-Xmx512m");
-        command.add("-Dai.djl.offline=true");
         command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar().toAbsolutePath().toString());
+        command.addAll(LaunchCache.launchArguments(jar()));
+        return command;
+    }
+
+    /** Starts {@code nightshift ARGS...} without waiting. */
+    public NightshiftProcess start(String... arguments) throws IOException {
+        List<String> command = command(jvmOptions);
         command.addAll(List.of(arguments));
         Files.createDirectories(home);
         log = home.resolve(name + "-" + (++launches) + ".log");
