@@ -2,6 +2,7 @@ package io.nightshift.job;
 
 import static java.util.Objects.requireNonNull;
 
+import io.nightshift.budget.Budget;
 import io.nightshift.scoring.ScoringSettings;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -10,9 +11,11 @@ import java.time.ZonedDateTime;
 /**
  * A job file in {@code jobs/}: a name, what to score (the same settings as {@code nightshift score}, whose
  * {@code input}, {@code output} and {@code rejects} may name the fire time, see {@link FireTimeTemplate}), and a
- * schedule that {@code nightshift serve} fires ({@code cron} in Quartz syntax with a time zone).
+ * schedule that {@code nightshift serve} fires ({@code cron} in Quartz syntax with a time zone), and a per-run budget
+ * ({@link Budget#NONE} without a {@code budget:} block).
  */
-public record JobSpec(String name, String description, Kind kind, ScoringSettings scoring, RetrainSettings retrain, Schedule schedule) {
+public record JobSpec(String name, String description, Kind kind, ScoringSettings scoring, RetrainSettings retrain, Schedule schedule,
+        Budget budget) {
 
     /** What a job does: {@code kind: score} (the default) or {@code kind: retrain}. */
     public enum Kind {
@@ -29,6 +32,12 @@ public record JobSpec(String name, String description, Kind kind, ScoringSetting
         if ((kind == Kind.SCORE) != (scoring != null) || (kind == Kind.RETRAIN) != (retrain != null)) {
             throw new IllegalArgumentException("a " + kind.specName() + " job has the settings of its kind only");
         }
+        budget = budget == null ? Budget.NONE : budget;
+    }
+
+    /** A job without a budget block. */
+    public JobSpec(String name, String description, Kind kind, ScoringSettings scoring, RetrainSettings retrain, Schedule schedule) {
+        this(name, description, kind, scoring, retrain, schedule, Budget.NONE);
     }
 
     /** A scoring job. */

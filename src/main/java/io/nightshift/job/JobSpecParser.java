@@ -1,6 +1,7 @@
 package io.nightshift.job;
 
 import io.nightshift.DidYouMean;
+import io.nightshift.budget.Budget;
 import io.nightshift.model.ModelReferences;
 import io.nightshift.retrain.TrainingSpec;
 import io.nightshift.scoring.ScoringSettings;
@@ -35,7 +36,7 @@ public final class JobSpecParser {
 
     private static final Set<String> KEYS = Set.of("name", "description", "model", "input", "output", "rejects", "id-column",
             "features", "feature-prefix", "passthrough", "batch-size", "commit-interval", "threads", "max-reject-fraction",
-            "overwrite", "device", "schedule", "kind");
+            "overwrite", "device", "schedule", "kind", "budget");
     /** The keys of a {@code kind: retrain} spec. */
     private static final Set<String> RETRAIN_KEYS = Set.of("name", "description", "kind", "model", "training", "holdout", "label-column",
             "policy", "recent", "register-as", "schedule");
@@ -115,7 +116,8 @@ public final class JobSpecParser {
                     decimal(root, "max-reject-fraction", ScoringSettings.DEFAULT_MAX_REJECT_FRACTION, source),
                     bool(root, "overwrite", source),
                     orDefault(string(root, "device", source, false), "cpu"));
-            return new JobSpec(name, string(root, "description", source, false), settings, schedule(root.get("schedule"), source));
+            return new JobSpec(name, string(root, "description", source, false), JobSpec.Kind.SCORE, settings, null,
+                    schedule(root.get("schedule"), source), Budget.parse(root.get("budget"), source, directory));
         } catch (IllegalArgumentException e) {
             throw new JobSpecException("Cannot read job spec " + source + ": " + e.getMessage());
         }

@@ -275,7 +275,7 @@ class JobSpecParserTests {
                 .isInstanceOf(JobSpecException.class)
                 .hasMessageStartingWith("Cannot read job spec " + SOURCE + ": unknown setting 'comit-interval'; "
                         + "did you mean 'commit-interval'?")
-                .hasMessageContaining("Settings: [batch-size, commit-interval");
+                .hasMessageContaining("Settings: [batch-size, budget, commit-interval");
     }
 
     @Test
