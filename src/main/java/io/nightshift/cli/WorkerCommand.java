@@ -39,6 +39,10 @@ import sun.misc.SignalHandler;
                 "2:Configuration error: broker unreachable, no shared database."})
 final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
 
+    @picocli.CommandLine.Option(names = "--health-port", paramLabel = "PORT",
+            description = "Answer GET /health/live and /health/ready on this port (for probes); default: none.")
+    Integer healthPort;
+
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
     /** How long a stop waits for the partition being scored to end its chunk before the channel is closed anyway. */
     private static final long STOP_PATIENCE_MILLIS = 10 * 60_000;
@@ -68,7 +72,8 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             previousTerm = Signal.handle(new Signal("TERM"), onSignal);
             previousInt = Signal.handle(new Signal("INT"), onSignal);
             SimpleMessageListenerContainer container = container(queue, worker, stopping);
-            try (SpotWatcher.Watch spot = context.getBean(SpotWatcher.class).watch(stop)) {
+            try (SpotWatcher.Watch spot = context.getBean(SpotWatcher.class).watch(stop);
+                    AutoCloseable health = health(container, stopping)) {
                 container.start();
                 log.info("Worker pid {} takes partitions from queue {} at {}, one at a time", ProcessHandle.current().pid(),
                         queue.name(), queue.broker());
@@ -85,6 +90,31 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             if (previousInt != null) {
                 Signal.handle(new Signal("INT"), previousInt);
             }
+        }
+    }
+
+    /**
+     * Probes without a web stack: live while the process runs; ready while it consumes (connected to the broker) and is
+     * not stopping. A JDK HTTP server, because the worker needs no servlet container, security or scheduler.
+     */
+    private AutoCloseable health(SimpleMessageListenerContainer container, AtomicBoolean stopping) throws IOException {
+        if (healthPort == null) {
+            return () -> { };
+        }
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(healthPort), 0);
+        server.createContext("/health/live", exchange -> respond(exchange, true));
+        server.createContext("/health/ready", exchange -> respond(exchange,
+                !stopping.get() && container.isRunning() && container.getActiveConsumerCount() > 0));
+        server.start();
+        return () -> server.stop(0);
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, boolean up) throws IOException {
+        byte[] body = ("{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(up ? 200 : 503, body.length);
+        try (java.io.OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 

@@ -86,11 +86,12 @@ public final class PartitionWorker implements AutoCloseable {
         }
         long runId = requested.getJobExecution().getJobInstance().getInstanceId();
         int partition = ScoringWorkerStep.partitionIndex(requested);
-        RunLogContext.put(Map.of(RunLogContext.RUN_ID, Long.toString(runId), "partition", Integer.toString(partition)));
+        RunLogContext.put(Map.of(RunLogContext.RUN_ID, Long.toString(runId)));
         try {
             return execute(requested, runId, partition, stopping);
         } finally {
             RunLogContext.remove();
+            org.slf4j.MDC.remove("partition");
         }
     }
 
@@ -138,6 +139,8 @@ public final class PartitionWorker implements AutoCloseable {
             } finally {
                 executing.set(null);
             }
+            // The reader's partition tag ends with the step; this line is about the partition still.
+            RunLogContext.put(Map.of(RunLogContext.RUN_ID, Long.toString(runId), "partition", plan.partitions().get(partition).name()));
             double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
             long rows = ScoringSteps.committedRows(attempt) - resumedAt;
             log.info("Partition {} of run {} {}: {} rows in {} s ({} rows/s)", partition, runId, attempt.getStatus(),

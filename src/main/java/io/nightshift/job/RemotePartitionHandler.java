@@ -2,11 +2,14 @@ package io.nightshift.job;
 
 import io.nightshift.NightshiftException;
 import io.nightshift.NightshiftProperties;
+import io.nightshift.scoring.RunProgress;
 import io.nightshift.scoring.ScoringPlan;
 import io.nightshift.scoring.ScoringSteps;
 import io.nightshift.scoring.ScoringWorkerStep;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +61,15 @@ final class RemotePartitionHandler implements PartitionHandler {
         queue.declare(NightshiftException.Disposition.RELAUNCHABLE, "hand out the partitions of run " + runId);
         List<StepExecution> toRun = new ArrayList<>(splitter.split(managerStepExecution, plan.partitions().size()));
         toRun.sort(Comparator.comparingInt(ScoringWorkerStep::partitionIndex));
+        // The run's progress (bar, rate, summary) follows the workers' checkpoints as the repository shows them.
+        RunProgress progress = steps.progress(plan, jobExecution);
+        Map<Integer, Long> committed = new HashMap<>();
+        for (StepExecution execution : toRun) {
+            committed.put(ScoringWorkerStep.partitionIndex(execution), ScoringSteps.committedRows(execution));
+        }
+        for (ScoringPlan.PlannedPartition partition : plan.partitions()) {
+            progress.addCommitted(committed.getOrDefault(partition.index(), partition.rows()));
+        }
         int maxWorkers = plan.settings().partitions().maxWorkers();
         int cap = maxWorkers > 0 ? maxWorkers : Integer.MAX_VALUE;
         log.info("Run {}: {} of {} partition(s) to score on remote workers (queue {} at {}{})", runId, toRun.size(),
@@ -75,6 +87,11 @@ final class RemotePartitionHandler implements PartitionHandler {
                 StepExecution last = jobRepository.getLastStepExecution(jobExecution.getJobInstance(), requested.getStepName());
                 StepExecution partition = last == null ? requested : last;
                 current.add(partition);
+                long rows = ScoringSteps.committedRows(partition);
+                long before = committed.put(ScoringWorkerStep.partitionIndex(partition), rows);
+                if (rows > before) {
+                    progress.addWritten(rows - before, 0);
+                }
                 BatchStatus status = partition.getStatus();
                 if (status == BatchStatus.COMPLETED) {
                     completed++;

@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +49,7 @@ class RemotePartitioningIntegrationTests {
     private static final long ROWS_PER_FILE = 250_000;
     private static final int BAD_ROWS_PER_FILE = 3;
     private static final int KILLS = 3;
-    private static final Pattern TAKING = Pattern.compile("Taking partition (\\d+) of run (\\d+)");
+    private static final Pattern TAKING = Pattern.compile("Taking partition (\\d+) of run (\\d+).*\\(step execution (\\d+),");
     private static final Pattern ENDED = Pattern.compile("Partition \\d+ of run \\d+ (COMPLETED|STOPPED|FAILED)");
     private static final Pattern RATE = Pattern.compile("Partition \\d+ of run \\d+ COMPLETED: ([\\d,]+) rows in [\\d.]+ s \\(([\\d,]+) rows/s\\)");
 
@@ -127,8 +128,25 @@ class RemotePartitioningIntegrationTests {
         return "nightshift.it." + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static NightshiftProcess startWorker(Path home, Map<String, String> environment, int number) throws IOException {
-        return new NightshiftProcess(home, environment, "worker-" + number).start("worker");
+    /** Every process a test started, killed after it if still alive (a failed assertion must not leave workers behind). */
+    private final List<NightshiftProcess> started = new ArrayList<>();
+
+    @AfterEach
+    void killWhatIsLeft() throws InterruptedException {
+        for (NightshiftProcess process : started) {
+            if (process.isAlive()) {
+                process.kill();
+            }
+        }
+    }
+
+    private NightshiftProcess track(NightshiftProcess process) {
+        started.add(process);
+        return process;
+    }
+
+    private NightshiftProcess startWorker(Path home, Map<String, String> environment, int number) throws IOException {
+        return track(new NightshiftProcess(home, environment, "worker-" + number)).start("worker");
     }
 
     private static void awaitConsuming(List<NightshiftProcess> workers) throws Exception {
@@ -148,26 +166,27 @@ class RemotePartitioningIntegrationTests {
         }
         awaitConsuming(workers);
         Path output = workspace.resolve("remote-output");
-        NightshiftProcess manager = new NightshiftProcess(home, environment, "manager").start("run", spec("remote", "remote", output).toString());
+        NightshiftProcess manager = track(new NightshiftProcess(home, environment, "manager")).start("run", spec("remote", "remote", output).toString());
 
         // when: a worker is SIGKILLed in the middle of a partition, KILLS times, each replaced by a new worker
         long seed = Long.getLong("nightshift.remote.seed", System.nanoTime());
         System.out.printf("remote test: kill delays from seed %d (rerun with -Dnightshift.remote.seed=%d)%n", seed, seed);
         Random random = new Random(seed);
         int kills = 0;
-        int started = workers.size();
+        int workersStarted = workers.size();
         long deadline = System.nanoTime() + 150_000_000_000L;
         List<NightshiftProcess> killed = new ArrayList<>();
         while (kills < KILLS && manager.isAlive() && System.nanoTime() < deadline) {
             for (NightshiftProcess worker : List.copyOf(workers)) {
-                if (kills < KILLS && midPartition(worker.output())) {
-                    Thread.sleep(50 + random.nextInt(250));
+                // mid-partition, and past its first checkpoint: a part file of this attempt exists
+                if (kills < KILLS && midPartition(worker.output()) && wroteAPart(output, worker.output())) {
+                    Thread.sleep(random.nextInt(60));
                     if (midPartition(worker.output())) {
                         worker.kill();
                         kills++;
                         workers.remove(worker);
                         killed.add(worker);
-                        workers.add(startWorker(home, environment, ++started));
+                        workers.add(startWorker(home, environment, ++workersStarted));
                     }
                 }
             }
@@ -219,10 +238,10 @@ class RemotePartitioningIntegrationTests {
         Map<String, String> environment = environment(closedPort, newQueue(), Map.of());
 
         // when: a worker and a manager start against it, and a remote run starts on the embedded database
-        NightshiftProcess worker = new NightshiftProcess(home, environment, "worker").start("worker");
-        NightshiftProcess manager = new NightshiftProcess(home, environment, "manager")
+        NightshiftProcess worker = track(new NightshiftProcess(home, environment, "worker")).start("worker");
+        NightshiftProcess manager = track(new NightshiftProcess(home, environment, "manager"))
                 .start("run", spec("unreachable", "remote", workspace.resolve("unreachable-output")).toString());
-        NightshiftProcess embedded = new NightshiftProcess(workspace.resolve("embedded-home"), Map.of(), "embedded")
+        NightshiftProcess embedded = track(new NightshiftProcess(workspace.resolve("embedded-home"), Map.of(), "embedded"))
                 .start("run", spec("embedded", "remote", workspace.resolve("embedded-output")).toString());
 
         // then
@@ -247,7 +266,7 @@ class RemotePartitioningIntegrationTests {
             awaitConsuming(workers);
             Path output = workspace.resolve("lost-output");
             Path spec = spec("lost", "remote", output);
-            NightshiftProcess manager = new NightshiftProcess(home, environment, "manager").start("run", spec.toString());
+            NightshiftProcess manager = track(new NightshiftProcess(home, environment, "manager")).start("run", spec.toString());
 
             // when: the broker is cut off once partitions are being scored
             long deadline = System.nanoTime() + 120_000_000_000L;
@@ -263,7 +282,7 @@ class RemotePartitioningIntegrationTests {
                     .doesNotContain("\tat ");
             long runId = runId(manager.output());
             broker.restore();
-            NightshiftProcess relaunch = new NightshiftProcess(home, environment, "relaunch");
+            NightshiftProcess relaunch = track(new NightshiftProcess(home, environment, "relaunch"));
             assertThat(relaunch.run("relaunch", Long.toString(runId))).as(relaunch.output()).isZero();
             CommittedOutput actual = RunOutputs.assertSameRows(output, expected, true);
             assertThat(actual.manifest().get("rowsRead").asLong()).isEqualTo(FILES * ROWS_PER_FILE);
@@ -277,6 +296,22 @@ class RemotePartitioningIntegrationTests {
     /** Whether a worker's log shows it taking a partition it has not ended yet. */
     private static boolean midPartition(String log) {
         return count(TAKING, log) > count(ENDED, log);
+    }
+
+    /** Whether the attempt a worker's log shows it on last has written a part file (named {@code ...-a<attempt>.parquet}). */
+    private static boolean wroteAPart(Path output, String log) throws IOException {
+        Matcher matcher = TAKING.matcher(log);
+        String attempt = null;
+        while (matcher.find()) {
+            attempt = "-a%06d.parquet".formatted(Long.parseLong(matcher.group(3)));
+        }
+        if (attempt == null || !Files.isDirectory(output)) {
+            return false;
+        }
+        String suffix = attempt;
+        try (java.util.stream.Stream<Path> files = Files.list(output)) {
+            return files.anyMatch(file -> file.getFileName().toString().endsWith(suffix));
+        }
     }
 
     private static int count(Pattern pattern, String text) {
