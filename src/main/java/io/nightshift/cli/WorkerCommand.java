@@ -46,6 +46,7 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
     /** How long a stop waits for the partition being scored to end its chunk before the channel is closed anyway. */
     private static final long STOP_PATIENCE_MILLIS = 10 * 60_000;
+    private static final long RETRY_PAUSE_MILLIS = 2_000;
 
     @Override
     public Integer call() throws Exception {
@@ -152,6 +153,12 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
                 // Outside the step (the job repository unreachable, say): another worker, or this one later, tries again.
                 log.warn("Cannot execute {}: {}; requeueing it", request, e.getMessage());
                 delivery = PartitionWorker.Delivery.REQUEUE;
+                // Not at once: a cause that lasts (the database away) must not spin the message between workers.
+                try {
+                    Thread.sleep(RETRY_PAUSE_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             try {
                 if (delivery == PartitionWorker.Delivery.ACK) {

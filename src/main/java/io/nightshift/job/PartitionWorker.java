@@ -18,7 +18,6 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The worker's side of remote partitioning: executes the partition one {@link StepExecutionRequest} names, exactly
@@ -46,7 +45,6 @@ public final class PartitionWorker implements AutoCloseable {
     }
 
     private final JobRepository jobRepository;
-    private final TransactionTemplate transactions;
     private final ScoringWorkerStep workerStep;
     private final ScoringSteps steps;
     private final PartitionLeases leases;
@@ -54,10 +52,9 @@ public final class PartitionWorker implements AutoCloseable {
     private final String worker = RunLeases.hostName() + " pid " + ProcessHandle.current().pid();
     private final AtomicReference<StepExecution> executing = new AtomicReference<>();
 
-    public PartitionWorker(JobRepository jobRepository, TransactionTemplate transactions, ScoringWorkerStep workerStep, ScoringSteps steps,
+    public PartitionWorker(JobRepository jobRepository, ScoringWorkerStep workerStep, ScoringSteps steps,
             PartitionLeases leases, Duration waitInterval) {
         this.jobRepository = jobRepository;
-        this.transactions = transactions;
         this.workerStep = workerStep;
         this.steps = steps;
         this.leases = leases;
@@ -125,6 +122,7 @@ public final class PartitionWorker implements AutoCloseable {
             StepExecution attempt = attempt(requested);
             leases.attach(held, attempt.getId());
             ScoringPlan plan = steps.plan(attempt.getJobExecution().getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
+            org.slf4j.MDC.put("partition", plan.partitions().get(partition).name());
             long plannedRows = plan.partitions().get(partition).rows();
             long resumedAt = ScoringSteps.committedRows(attempt);
             log.info("Taking partition {} of run {}: {} rows{} (step execution {}, partition lease epoch {}, worker {})", partition,
@@ -180,8 +178,8 @@ public final class PartitionWorker implements AutoCloseable {
 
     /**
      * The step execution to run, under the partition's lease: the requested one if it never started; otherwise (a
-     * killed or stopped worker's attempt) a new one restored from the last attempt's checkpoint, created in the same
-     * transaction that marks the last one ABANDONED, so the manager never sees the partition without a live attempt.
+     * killed or stopped worker's attempt) a new one restored from the last attempt's checkpoint; the last one becomes
+     * ABANDONED.
      */
     private StepExecution attempt(StepExecution requested) {
         JobExecution jobExecution = jobRepository.getJobExecution(requested.getJobExecutionId());
@@ -189,20 +187,21 @@ public final class PartitionWorker implements AutoCloseable {
         if (last == null || (java.util.Objects.equals(last.getId(), requested.getId()) && last.getStatus() == BatchStatus.STARTING)) {
             return requested;
         }
-        return transactions.execute(status -> {
-            StepExecution resumed = jobRepository.createStepExecution(last.getStepName(), jobExecution);
-            resumed.setExecutionContext(new ExecutionContext(last.getExecutionContext()));
-            jobRepository.updateExecutionContext(resumed);
-            BatchStatus ended = last.getStatus();
-            last.setStatus(BatchStatus.ABANDONED);
-            last.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), "Resumed by step execution " + resumed.getId()
-                    + " on " + worker + " after this attempt ended " + ended));
-            if (last.getEndTime() == null) {
-                last.setEndTime(java.time.LocalDateTime.now());
-            }
-            jobRepository.update(last);
-            return resumed;
-        });
+        // Not one transaction: Spring Batch creates executions only outside one. The new attempt first, so the manager
+        // always sees the partition with a live last attempt; a death in between leaves the new one STARTING, and the
+        // next worker resumes from it (its context is the same checkpoint).
+        StepExecution resumed = jobRepository.createStepExecution(last.getStepName(), jobExecution);
+        resumed.setExecutionContext(new ExecutionContext(last.getExecutionContext()));
+        jobRepository.updateExecutionContext(resumed);
+        BatchStatus ended = last.getStatus();
+        last.setStatus(BatchStatus.ABANDONED);
+        last.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), "Resumed by step execution " + resumed.getId()
+                + " on " + worker + " after this attempt ended " + ended));
+        if (last.getEndTime() == null) {
+            last.setEndTime(java.time.LocalDateTime.now());
+        }
+        jobRepository.update(last);
+        return resumed;
     }
 
     @Override

@@ -18,7 +18,6 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Remote partitioning's wiring: the queue (over Spring Boot's RabbitMQ connection factory, which connects only when a
@@ -58,7 +57,7 @@ class RemotePartitioningConfiguration {
             WriterOptions writerOptions, NightshiftMetrics metrics) {
         PartitionLeases leases = new PartitionLeases(jdbc, clock, properties.lease().heartbeat(), properties.lease().timeout());
         ScoringSteps steps = new ScoringSteps(storage, models, loadedModels, writerOptions, leases, metrics);
-        return new PartitionWorker(jobRepository, new TransactionTemplate(transactionManager),
+        return new PartitionWorker(jobRepository,
                 new ScoringWorkerStep(jobRepository, transactionManager, steps), steps, leases, properties.lease().heartbeat());
     }
 }
