@@ -178,7 +178,8 @@ class RemotePartitioningIntegrationTests {
         List<NightshiftProcess> killed = new ArrayList<>();
         while (kills < KILLS && manager.isAlive() && System.nanoTime() < deadline) {
             for (NightshiftProcess worker : List.copyOf(workers)) {
-                // mid-partition, and past its first checkpoint: a part file of this attempt exists
+                // mid-partition, and past its first checkpoint: a second part file of this attempt exists (its first
+                // chunk committed before the second was written)
                 if (kills < KILLS && midPartition(worker.output()) && wroteAPart(output, worker.output())) {
                     Thread.sleep(random.nextInt(60));
                     if (midPartition(worker.output())) {
@@ -298,7 +299,7 @@ class RemotePartitioningIntegrationTests {
         return count(TAKING, log) > count(ENDED, log);
     }
 
-    /** Whether the attempt a worker's log shows it on last has written a part file (named {@code ...-a<attempt>.parquet}). */
+    /** Whether the attempt a worker's log shows it on last has written two part files ({@code ...-a<attempt>.parquet}). */
     private static boolean wroteAPart(Path output, String log) throws IOException {
         Matcher matcher = TAKING.matcher(log);
         String attempt = null;
@@ -310,7 +311,7 @@ class RemotePartitioningIntegrationTests {
         }
         String suffix = attempt;
         try (java.util.stream.Stream<Path> files = Files.list(output)) {
-            return files.anyMatch(file -> file.getFileName().toString().endsWith(suffix));
+            return files.filter(file -> file.getFileName().toString().endsWith(suffix)).count() >= 2;
         }
     }
 
