@@ -1,5 +1,5 @@
-# Amazon MQ for RabbitMQ: the queue remote partitioning sends partitions on (NOT BUILT YET in the application:
-# `nightshift worker`, issue 11). Private, in the cluster's subnets; its password is generated here and kept in
+# Amazon MQ for RabbitMQ: the queue remote partitioning sends partitions on (`partitions: {mode: remote}` jobs and
+# `nightshift worker`; docs/OPERATIONS.md, "Scale-out"). Private, in the cluster's subnets; its password is generated here and kept in
 # Secrets Manager for infra/k8s/secret.yaml.
 resource "random_password" "rabbitmq" {
   length  = 32

@@ -21,6 +21,7 @@ import org.springframework.util.unit.DataSize;
  * @param serve            {@code nightshift serve}: the scheduler node's run pool, self-healing and shutdown
  * @param spot             the EC2 spot interruption watcher of every command that executes runs
  * @param lineage          OpenLineage run events (off unless a transport is set)
+ * @param remote           remote partitioning ({@code partitions.mode: remote}): the queue, and how the manager waits
  */
 @ConfigurationProperties("nightshift")
 public record NightshiftProperties(
@@ -32,7 +33,8 @@ public record NightshiftProperties(
         @DefaultValue Database database,
         @DefaultValue Serve serve,
         @DefaultValue Spot spot,
-        @DefaultValue Lineage lineage) {
+        @DefaultValue Lineage lineage,
+        @DefaultValue Remote remote) {
 
     public NightshiftProperties {
         home = home == null ? defaultHome() : home;
@@ -147,5 +149,21 @@ public record NightshiftProperties(
                 throw new IllegalArgumentException("nightshift.lineage.timeout must be positive, was " + timeout);
             }
         }
+    }
+
+    /**
+     * Remote partitioning; the broker itself is Spring Boot's {@code spring.rabbitmq.*}.
+     *
+     * @param queue         the queue partition requests go to (declared durable by the manager and the workers)
+     * @param pollInterval  how often the manager reads the job repository for its partitions' state
+     * @param timeout       the most a manager waits for all partitions of one execution; past it the run fails
+     *                      (relaunchable: finished partitions are kept)
+     * @param brokerTimeout the manager fails the run when the broker stays unreachable this long while it waits
+     */
+    public record Remote(
+            @DefaultValue("nightshift.partitions") String queue,
+            @DefaultValue("2s") Duration pollInterval,
+            @DefaultValue("24h") Duration timeout,
+            @DefaultValue("60s") Duration brokerTimeout) {
     }
 }

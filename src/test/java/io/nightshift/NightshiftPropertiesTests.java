@@ -64,6 +64,10 @@ class NightshiftPropertiesTests {
         settings.put("nightshift.lineage.url", "http://marquez:5000");
         settings.put("nightshift.lineage.api-key-env", "MARQUEZ_API_KEY");
         settings.put("nightshift.lineage.timeout", "2s");
+        settings.put("nightshift.remote.queue", "scoring.partitions");
+        settings.put("nightshift.remote.poll-interval", "500ms");
+        settings.put("nightshift.remote.timeout", "6h");
+        settings.put("nightshift.remote.broker-timeout", "2m");
 
         // when
         NightshiftProperties properties = bind(settings);
@@ -82,7 +86,9 @@ class NightshiftPropertiesTests {
                         Duration.ofMillis(200)),
                 new NightshiftProperties.Lineage(NightshiftProperties.Lineage.Transport.HTTP, "batch",
                         Path.of("/var/log/lineage.jsonl"), URI.create("http://marquez:5000"), "MARQUEZ_API_KEY",
-                        Duration.ofSeconds(2))));
+                        Duration.ofSeconds(2)),
+                new NightshiftProperties.Remote("scoring.partitions", Duration.ofMillis(500), Duration.ofHours(6),
+                        Duration.ofMinutes(2))));
         assertThat(leafProperties(NightshiftProperties.class, "")).as("properties this test sets")
                 .isEqualTo(new TreeSet<>(settings.keySet().stream().map(key -> key.substring("nightshift.".length())).toList()));
     }
@@ -105,7 +111,9 @@ class NightshiftPropertiesTests {
                 new NightshiftProperties.Spot(NightshiftProperties.Spot.Enabled.AUTO, URI.create("http://169.254.169.254"),
                         Duration.ofSeconds(5)),
                 new NightshiftProperties.Lineage(NightshiftProperties.Lineage.Transport.NONE, "nightshift", null, null, null,
-                        Duration.ofSeconds(5))));
+                        Duration.ofSeconds(5)),
+                new NightshiftProperties.Remote("nightshift.partitions", Duration.ofSeconds(2), Duration.ofHours(24),
+                        Duration.ofSeconds(60))));
     }
 
     @Test

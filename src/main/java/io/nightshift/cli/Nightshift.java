@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "nightshift", mixinStandardHelpOptions = true, version = "nightshift 0.1.0",
         description = "Resumable, exactly-once batch scoring of Parquet files with ONNX models.",
         subcommands = {DemoCommand.class, ScoreCommand.class, RunCommand.class, PlanCommand.class, RelaunchCommand.class, StatusCommand.class, AbandonCommand.class, GcCommand.class,
-                ModelsCommand.class, AuditCommand.class, GateCommand.class, ServeCommand.class, HashCommand.class,
+                ModelsCommand.class, AuditCommand.class, GateCommand.class, ServeCommand.class, WorkerCommand.class, HashCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING, footerHeading = ExitCodes.FOOTER_HEADING, exitCodeList = {ExitCodes.SUCCESS_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE},
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.FAILED)

@@ -57,7 +57,7 @@ public record JobSpec(String name, String description, Kind kind, ScoringSetting
         return new ScoringSettings(s.model(), FireTimeTemplate.resolve(s.input(), at, "input"),
                 FireTimeTemplate.resolve(s.output(), at, "output"), FireTimeTemplate.resolve(s.rejects(), at, "rejects"),
                 s.idColumn(), s.features(), s.featurePrefix(), s.passthrough(), s.batchSize(), s.commitInterval(), s.threads(),
-                s.maxRejectFraction(), s.overwrite(), s.device());
+                s.maxRejectFraction(), s.overwrite(), s.device(), s.partitions());
     }
 
     /** What a fire that finds the job's last run unfinished does. */

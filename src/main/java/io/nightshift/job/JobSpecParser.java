@@ -36,7 +36,7 @@ public final class JobSpecParser {
 
     private static final Set<String> KEYS = Set.of("name", "description", "model", "input", "output", "rejects", "id-column",
             "features", "feature-prefix", "passthrough", "batch-size", "commit-interval", "threads", "max-reject-fraction",
-            "overwrite", "device", "schedule", "kind", "budget");
+            "overwrite", "device", "schedule", "kind", "partitions", "budget");
     /** The keys of a {@code kind: retrain} spec. */
     private static final Set<String> RETRAIN_KEYS = Set.of("name", "description", "kind", "model", "training", "holdout", "label-column",
             "policy", "recent", "register-as", "schedule");
@@ -115,7 +115,8 @@ public final class JobSpecParser {
                     integer(root, "threads", Math.max(1, Runtime.getRuntime().availableProcessors()), source),
                     decimal(root, "max-reject-fraction", ScoringSettings.DEFAULT_MAX_REJECT_FRACTION, source),
                     bool(root, "overwrite", source),
-                    orDefault(string(root, "device", source, false), "cpu"));
+                    orDefault(string(root, "device", source, false), "cpu"),
+                    partitions(root.get("partitions"), source));
             return new JobSpec(name, string(root, "description", source, false), JobSpec.Kind.SCORE, settings, null,
                     schedule(root.get("schedule"), source), Budget.parse(root.get("budget"), source, directory));
         } catch (IllegalArgumentException e) {
@@ -194,6 +195,33 @@ public final class JobSpecParser {
         }
         // A trailing slash ("data/in/") says "a directory" to a reader of the spec; keep it.
         return resolved + (path.endsWith("/") && !resolved.toString().endsWith("/") ? "/" : "");
+    }
+
+    private static final Set<String> PARTITIONS_KEYS = Set.of("mode", "target-rows", "max-workers");
+
+    /** The {@code partitions} block: where a run's partitions execute and how big they are. */
+    private static ScoringSettings.Partitions partitions(Object value, String source) {
+        if (value == null) {
+            return ScoringSettings.Partitions.DEFAULT;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new JobSpecException("Cannot read job spec " + source + ": 'partitions' must be a mapping (mode, target-rows,"
+                    + " max-workers)");
+        }
+        for (Object key : map.keySet()) {
+            if (!PARTITIONS_KEYS.contains(String.valueOf(key))) {
+                throw unknownSetting(source, "partitions.", String.valueOf(key), PARTITIONS_KEYS);
+            }
+        }
+        String mode = orDefault(string(map, "mode", "partitions.", source, false), "local").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("local") && !mode.equals("remote")) {
+            String suggestion = DidYouMean.closest(mode, List.of("local", "remote")).map(name -> "; did you mean '" + name + "'?")
+                    .orElse(".");
+            throw new JobSpecException("Cannot read job spec " + source + ": 'partitions.mode' must be local or remote, was '"
+                    + mode + "'" + suggestion);
+        }
+        return new ScoringSettings.Partitions(ScoringSettings.Partitions.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)),
+                integer(map, "target-rows", "partitions.", 0, source), integer(map, "max-workers", "partitions.", 0, source));
     }
 
     private static JobSpec.Schedule schedule(Object value, String source) {

@@ -234,8 +234,16 @@ public final class RunLeases implements RunFence, AutoCloseable {
     }
 
     private boolean isAlive(String ownerHost, long ownerPid, Instant heartbeat) {
-        boolean fresh = Duration.between(heartbeat, clock.instant()).compareTo(timeout) < 0;
-        if (ownerHost.equals(host)) {
+        return holderAlive(host, ownerHost, ownerPid, heartbeat, clock.instant(), timeout);
+    }
+
+    /**
+     * Whether a lease's holder counts as alive: its heartbeat is fresh and, on this machine ({@code localHost}), its pid
+     * still runs. Shared by run and partition leases ({@link PartitionLeases}).
+     */
+    static boolean holderAlive(String localHost, String ownerHost, long ownerPid, Instant heartbeat, Instant now, Duration timeout) {
+        boolean fresh = Duration.between(heartbeat, now).compareTo(timeout) < 0;
+        if (ownerHost.equals(localHost)) {
             // Same machine: the process table is the truth, and lets a relaunch follow a kill -9 at once.
             return fresh && ProcessHandle.of(ownerPid).map(ProcessHandle::isAlive).orElse(false);
         }

@@ -60,8 +60,12 @@ public final class Runs {
     /** Why this process asked its runs to stop (SIGTERM, SIGINT, a spot notice), for the run's summary. */
     private volatile String stopReason;
 
+    private final SharedRepository sharedRepository;
+
     Runs(JobOperator jobOperator, JobRepository jobRepository, Job scoringJob, Job retrainJob, RunStore store, RunLeases leases,
-            ScoringPlanner planner, ScoringSteps steps, OutputClaims claims, RunCommit commit) {
+            ScoringPlanner planner, ScoringSteps steps, OutputClaims claims, RunCommit commit,
+            SharedRepository sharedRepository) {
+        this.sharedRepository = sharedRepository;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.scoringJob = scoringJob;
@@ -103,6 +107,9 @@ public final class Runs {
         boolean scheduled = trigger.kind() == RunTrigger.Kind.SCHEDULE;
         if (scheduled && store.settings(runKey).isPresent()) {
             throw duplicateFire(jobName, trigger, runKey);
+        }
+        if (settings.partitions().remote()) {
+            sharedRepository.require("run " + jobName + " with partitions.mode: remote");
         }
         planner.preflight(settings);
         claims.refuseIfHeld(planner.outputUri(settings));

@@ -16,6 +16,7 @@ import java.time.Clock;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -28,7 +29,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The scoring job: {@code plan} (list inputs, check schemas and model, save the plan with the run) →
- * {@code score} (partitions on local threads, each checkpointing per commit interval) → {@code commit} (invariant,
+ * {@code score} (partitions on local threads or, with {@code partitions.mode: remote}, on {@code nightshift worker}
+ * processes; each checkpointing per commit interval) → {@code commit} (invariant,
  * orphans, manifest). A relaunch skips completed steps and partitions and resumes the rest from their checkpoints.
  */
 @Configuration(proxyBeanMethods = false)
@@ -70,7 +72,7 @@ class ScoringJobConfiguration {
     @Bean
     Job scoringJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunStore runs, ScoringPlanner planner,
             ScoringSteps steps, ScoringWorkerStep workerStep, RunCommit commit, RunListener listener, OutputClaims claims,
-            RunLeases leases) {
+            RunLeases leases, RemotePartitionHandler remote) {
         Step plan = new StepBuilder("plan", jobRepository)
                 .tasklet((contribution, chunkContext) -> {
                     JobExecution jobExecution = contribution.getStepExecution().getJobExecution();
@@ -92,7 +94,7 @@ class ScoringJobConfiguration {
                 .build();
         Step score = new StepBuilder("score", jobRepository)
                 .partitioner(ScoringWorkerStep.NAME, new IndexPartitioner())
-                .partitionHandler(new PlanPartitionHandler(workerStep, steps))
+                .partitionHandler(partitionHandler(new PlanPartitionHandler(workerStep, steps), remote, steps))
                 .build();
         Step commitStep = new StepBuilder("commit", jobRepository)
                 .tasklet((contribution, chunkContext) -> {
@@ -115,5 +117,13 @@ class ScoringJobConfiguration {
                 .next(score)
                 .next(commitStep)
                 .build();
+    }
+
+    /** Each run's plan says where its partitions run: this process's threads, or remote workers (partitions.mode). */
+    private static PartitionHandler partitionHandler(PartitionHandler local, PartitionHandler remote, ScoringSteps steps) {
+        return (splitter, managerStepExecution) -> {
+            ScoringPlan plan = steps.plan(managerStepExecution.getJobExecution().getExecutionContext().getString(ScoringWorkerStep.PLAN_KEY));
+            return (plan.settings().partitions().remote() ? remote : local).handle(splitter, managerStepExecution);
+        };
     }
 }

@@ -29,11 +29,11 @@ public final class RunProgress {
         this.startNanos = System.nanoTime() - Math.max(0, Duration.between(started, Instant.now()).toNanos());
     }
 
-    void addCommitted(long rows) {
+    public void addCommitted(long rows) {
         committedBefore.addAndGet(rows);
     }
 
-    void addWritten(long rows, long rejectedRows) {
+    public void addWritten(long rows, long rejectedRows) {
         written.addAndGet(rows);
         rejected.addAndGet(rejectedRows);
     }

@@ -281,10 +281,12 @@ public final class ScoringPlanner {
      * Splits files into partitions of whole row groups, each about {@code totalRows / (4 × threads)} rows (at least
      * one commit interval, at most 5M): four partitions per thread keep every core busy until near the end (with
      * 1.5 partitions per thread one core idled for the last third of a compute-bound run), while a partition
-     * stays minutes long on big inputs.
+     * stays minutes long on big inputs. A job's {@code partitions.target-rows} replaces that estimate (remote workers
+     * are not this process's threads).
      */
     static List<ScoringPlan.PlannedPartition> partition(List<ScoringPlan.PlannedFile> files, long totalRows, ScoringSettings settings) {
-        long target = Math.max(settings.commitInterval(), Math.min(5_000_000L, ceilDiv(totalRows, 4L * settings.threads())));
+        long target = settings.partitions().targetRows() > 0 ? settings.partitions().targetRows()
+                : Math.max(settings.commitInterval(), Math.min(5_000_000L, ceilDiv(totalRows, 4L * settings.threads())));
         List<ScoringPlan.PlannedPartition> partitions = new ArrayList<>();
         for (int file = 0; file < files.size(); file++) {
             List<Long> groups = files.get(file).rowGroupRows();

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param maxRejectFraction the run fails when more than this share of rows is rejected
  * @param overwrite       replace a committed result at the output location
  * @param device          cpu or gpu
+ * @param partitions      where partitions run (local threads, or remote workers) and how big they are
  */
 public record ScoringSettings(
         String model,
@@ -39,13 +40,23 @@ public record ScoringSettings(
         int threads,
         double maxRejectFraction,
         boolean overwrite,
-        String device) {
+        String device,
+        Partitions partitions) {
 
     public static final int DEFAULT_BATCH_SIZE = 4096;
     public static final int DEFAULT_COMMIT_INTERVAL = 100_000;
     public static final double DEFAULT_MAX_REJECT_FRACTION = 0.01;
 
+    /** Settings with the default partitions: local threads, sized by the planner. */
+    public ScoringSettings(String model, String input, String output, String rejects, String idColumn, List<String> features,
+            String featurePrefix, List<String> passthrough, int batchSize, int commitInterval, int threads,
+            double maxRejectFraction, boolean overwrite, String device) {
+        this(model, input, output, rejects, idColumn, features, featurePrefix, passthrough, batchSize, commitInterval, threads,
+                maxRejectFraction, overwrite, device, Partitions.DEFAULT);
+    }
+
     public ScoringSettings {
+        partitions = partitions == null ? Partitions.DEFAULT : partitions;
         requireSetting(model, "model");
         requireSetting(input, "input");
         requireSetting(output, "output");
@@ -102,6 +113,42 @@ public record ScoringSettings(
     private static void requireSetting(String value, String name) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("Missing setting '" + name + "'");
+        }
+    }
+
+    /**
+     * A job spec's {@code partitions} block.
+     *
+     * @param mode       {@code local}: the run's partitions on threads of the process that runs it; {@code remote}: one
+     *                   message per partition to the broker's queue, executed by {@code nightshift worker} processes
+     *                   against the shared job repository
+     * @param targetRows rows per partition (whole row groups, so about); 0 lets the planner size them from the input
+     *                   and {@code threads}
+     * @param maxWorkers remote mode: at most this many of the run's partitions are handed out at once, so at most this
+     *                   many workers score it; 0 means no cap
+     */
+    public record Partitions(Mode mode, long targetRows, int maxWorkers) {
+
+        public static final Partitions DEFAULT = new Partitions(Mode.LOCAL, 0, 0);
+
+        public Partitions {
+            mode = mode == null ? Mode.LOCAL : mode;
+            if (targetRows < 0) {
+                throw new IllegalArgumentException("partitions.target-rows must be at least 1 row (or 0 to let the planner size"
+                        + " partitions), was " + targetRows);
+            }
+            if (maxWorkers < 0) {
+                throw new IllegalArgumentException("partitions.max-workers must be at least 1 (or 0 for no cap), was " + maxWorkers);
+            }
+        }
+
+        public boolean remote() {
+            return mode == Mode.REMOTE;
+        }
+
+        /** Where partitions run. */
+        public enum Mode {
+            LOCAL, REMOTE
         }
     }
 }

@@ -63,6 +63,12 @@ public final class ScoringSteps {
         progress.remove(runKey);
     }
 
+    /** Rows a partition's step execution context says are committed (scored + rejected): where an attempt resumes. */
+    public static long committedRows(StepExecution stepExecution) {
+        PartWriter.CommittedPartition committed = PartWriter.committed(WRITER_NAME, stepExecution.getExecutionContext());
+        return committed.rowsScored() + committed.rowsRejected();
+    }
+
     public PartitionReader reader(ScoringPlan plan, int partition, long runId) {
         return new PartitionReader(READER_NAME, storage, plan, partition, runId);
     }

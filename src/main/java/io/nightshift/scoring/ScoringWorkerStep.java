@@ -39,7 +39,7 @@ public final class ScoringWorkerStep implements Step {
      * their contexts leaves executions with empty contexts, which a relaunch restores as they are (found by the
      * SIGKILL test). An empty context is otherwise right — nothing of that partition was committed.
      */
-    static int partitionIndex(StepExecution stepExecution) {
+    public static int partitionIndex(StepExecution stepExecution) {
         String name = stepExecution.getStepName();
         int dash = name.lastIndexOf('-');
         if (!name.startsWith(NAME + ":partition-") || dash < 0) {

@@ -60,7 +60,7 @@ class KubernetesManifestsTests {
         assertThat(maps(podSpec(worker), "tolerations")).anySatisfy(toleration -> assertThat(toleration)
                 .containsEntry("key", "nvidia.com/gpu").containsEntry("effect", "NoSchedule"));
         assertThat(map(container("nightshift-worker"), "resources", "limits")).containsEntry("nvidia.com/gpu", 1);
-        assertThat(container("nightshift-worker").get("args")).isEqualTo(List.of("worker"));
+        assertThat(container("nightshift-worker").get("args")).isEqualTo(List.of("worker", "--health-port=8080"));
         assertThat((String) container("nightshift-worker").get("image")).endsWith("-gpu");
     }
 

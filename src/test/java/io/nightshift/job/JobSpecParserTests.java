@@ -287,6 +287,36 @@ class JobSpecParserTests {
     }
 
     @Test
+    void withoutAPartitionsBlockPartitionsRunLocallySizedByThePlanner() {
+        JobSpec spec = JobSpecParser.parse(minimal(), SOURCE);
+
+        assertThat(spec.scoring().partitions()).isEqualTo(ScoringSettings.Partitions.DEFAULT);
+        assertThat(spec.scoring().partitions().remote()).isFalse();
+    }
+
+    @Test
+    void aPartitionsBlockSetsModeTargetRowsAndMaxWorkers() {
+        JobSpec spec = JobSpecParser.parse(minimal() + "partitions:\n  mode: remote\n  target-rows: 5_000_000\n  max-workers: 8\n", SOURCE);
+
+        assertThat(spec.scoring().partitions()).isEqualTo(new ScoringSettings.Partitions(ScoringSettings.Partitions.Mode.REMOTE, 5_000_000, 8));
+        assertThat(spec.scoringAt(java.time.Instant.EPOCH).partitions()).as("kept for a fire").isEqualTo(spec.scoring().partitions());
+    }
+
+    @Test
+    void aTypoInAPartitionsKeyOrModeGetsWhatWasMeant() {
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "partitions:\n  targte-rows: 100\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("unknown setting 'partitions.targte-rows'; did you mean 'partitions.target-rows'?")
+                .hasMessageContaining("Settings of partitions: [max-workers, mode, target-rows]");
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "partitions:\n  mode: remot\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("'partitions.mode' must be local or remote, was 'remot'; did you mean 'remote'?");
+        assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "partitions:\n  max-workers: -1\n", SOURCE))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("partitions.max-workers must be at least 1 (or 0 for no cap), was -1");
+    }
+
+    @Test
     void anUnknownKeyFarFromEveryKeyListsTheSettings() {
         assertThatThrownBy(() -> JobSpecParser.parse(minimal() + "colour: blue\n", SOURCE))
                 .isInstanceOf(JobSpecException.class)
