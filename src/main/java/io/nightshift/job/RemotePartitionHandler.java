@@ -33,8 +33,8 @@ import org.springframework.batch.integration.partition.StepExecutionRequest;
  * ABANDONED) — so this handler follows each partition's LAST step execution instead; it counts a STOPPED partition
  * (a worker's SIGTERM requeued it) as still pending, where that one ends the wait; it hands out at most
  * {@code partitions.max-workers} partitions at once; and it fails the run in one line when the broker stays away
- * ({@code nightshift.remote.broker-timeout}) or the wait exceeds {@code nightshift.remote.timeout} (its default, -1,
- * waits forever on a dead worker).
+ * ({@code nightshift.remote.broker-timeout}) or the wait exceeds {@code nightshift.remote.timeout} (default 24 h:
+ * with no worker left, the run fails then, relaunchable).
  */
 final class RemotePartitionHandler implements PartitionHandler {
 

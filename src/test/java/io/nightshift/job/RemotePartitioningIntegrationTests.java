@@ -176,8 +176,17 @@ class RemotePartitioningIntegrationTests {
         int workersStarted = workers.size();
         long deadline = System.nanoTime() + 150_000_000_000L;
         List<NightshiftProcess> killed = new ArrayList<>();
-        while (kills < KILLS && manager.isAlive() && System.nanoTime() < deadline) {
+        // and, after the kills, one worker is asked to stop with SIGTERM mid-partition, as Kubernetes does on a spot notice
+        NightshiftProcess terminated = null;
+        while ((kills < KILLS || terminated == null) && manager.isAlive() && System.nanoTime() < deadline) {
             for (NightshiftProcess worker : List.copyOf(workers)) {
+                if (kills == KILLS && terminated == null && midPartition(worker.output()) && wroteAPart(output, worker.output())) {
+                    worker.signal("TERM");
+                    terminated = worker;
+                    workers.remove(worker);
+                    workers.add(startWorker(home, environment, ++workersStarted));
+                    continue;
+                }
                 // mid-partition, and past its first checkpoint: a second part file of this attempt exists (its first
                 // chunk committed before the second was written)
                 if (kills < KILLS && midPartition(worker.output()) && wroteAPart(output, worker.output())) {
@@ -197,6 +206,9 @@ class RemotePartitioningIntegrationTests {
 
         // then: the run completed, with the local run's rows, none lost or twice, no orphan left
         assertThat(kills).as("workers SIGKILLed mid-partition before the run ended").isEqualTo(KILLS);
+        assertThat(terminated).as("a worker stopped with SIGTERM mid-partition before the run ended").isNotNull();
+        assertThat(terminated.waitFor(60)).as(terminated.output()).isZero();
+        assertThat(terminated.output()).contains("requeue");
         assertThat(exitCode).as(manager.output()).isZero();
         CommittedOutput actual = RunOutputs.assertSameRows(output, expected, true);
         assertThat(actual.manifest().get("rowsRead").asLong()).isEqualTo(FILES * ROWS_PER_FILE);
@@ -217,6 +229,7 @@ class RemotePartitioningIntegrationTests {
             }
             assertThat(epochs.get(partition)).as("lease epoch of partition %d", partition).isGreaterThanOrEqualTo(list.size());
         });
+        killed.add(terminated);
         String killedLogs = String.join("\n", killed.stream().map(NightshiftProcess::output).toList());
         String allLogs = killedLogs + String.join("\n", workers.stream().map(NightshiftProcess::output).toList());
         assertThat(allLogs).contains("resuming after");
