@@ -1,6 +1,6 @@
 # A monthly cost budget for everything tagged project=nightshift (provider default_tags), with an e-mail alert when
 # actual spend passes 80 % and when the forecast passes 100 %. It alerts; it does not stop anything: the hard caps are
-# the GPU node group's max size (var.gpu_max_nodes) and, once built, the per-run budget guard (issue 11).
+# the GPU node group's max size (var.gpu_max_nodes); per run, `nightshift plan` checks the job spec's budget block.
 # The tag must be activated as a cost allocation tag in the Billing console once (README.md).
 resource "aws_budgets_budget" "monthly" {
   name         = "${local.name}-monthly"
