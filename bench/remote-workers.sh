@@ -54,3 +54,15 @@ SPEC
   for pid in $pids; do kill -TERM "$pid"; done
   wait
 done
+# The same rows in one local process (2 threads), for comparison.
+cat > "$work/local.yaml" <<SPEC
+name: bench-local
+model: $work/demo/model
+input: $work/input/*.parquet
+output: $work/output-local
+id-column: customer_id
+commit-interval: 50000
+threads: 2
+SPEC
+$java run "$work/local.yaml" > "$work/local.log" 2>&1
+echo "[bench] local, 2 threads, $rows rows: $(grep -E 'throughput' "$work/local.log" | sed 's/^ *//'); $(grep -E 'phases' "$work/local.log" | sed 's/^ *//')"
