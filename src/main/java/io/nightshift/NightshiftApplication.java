@@ -1,5 +1,6 @@
 package io.nightshift;
 
+import io.nightshift.budget.BudgetClock;
 import io.nightshift.commit.OutputCommitter;
 import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.model.ModelCache;
@@ -33,6 +34,11 @@ public class NightshiftApplication {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    @Bean
+    BudgetClock budgetClock() {
+        return BudgetClock.system();
     }
 
     @Bean(destroyMethod = "close")

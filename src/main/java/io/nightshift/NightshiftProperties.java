@@ -22,6 +22,7 @@ import org.springframework.util.unit.DataSize;
  * @param spot             the EC2 spot interruption watcher of every command that executes runs
  * @param lineage          OpenLineage run events (off unless a transport is set)
  * @param remote           remote partitioning ({@code partitions.mode: remote}): the queue, and how the manager waits
+ * @param budget           how often a capped run's budget guard checks it
  */
 @ConfigurationProperties("nightshift")
 public record NightshiftProperties(
@@ -34,7 +35,8 @@ public record NightshiftProperties(
         @DefaultValue Serve serve,
         @DefaultValue Spot spot,
         @DefaultValue Lineage lineage,
-        @DefaultValue Remote remote) {
+        @DefaultValue Remote remote,
+        @DefaultValue BudgetChecks budget) {
 
     public NightshiftProperties {
         home = home == null ? defaultHome() : home;
@@ -47,6 +49,13 @@ public record NightshiftProperties(
      */
     public static Path defaultHome() {
         return Path.of(System.getProperty("user.home"), ".nightshift");
+    }
+
+    /**
+     * A run with a {@code budget:} cap is checked every {@code checkInterval}; the guard keeps two intervals of spend
+     * in hand, so it stops a run before the spend by its next check, and the chunk a stop lets finish, would pass a cap.
+     */
+    public record BudgetChecks(@DefaultValue("5s") Duration checkInterval) {
     }
 
     /** A run's owner renews its heartbeat every {@code heartbeat}; past {@code timeout} it counts as dead. */

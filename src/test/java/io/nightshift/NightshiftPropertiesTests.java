@@ -68,6 +68,7 @@ class NightshiftPropertiesTests {
         settings.put("nightshift.remote.poll-interval", "500ms");
         settings.put("nightshift.remote.timeout", "6h");
         settings.put("nightshift.remote.broker-timeout", "2m");
+        settings.put("nightshift.budget.check-interval", "1s");
 
         // when
         NightshiftProperties properties = bind(settings);
@@ -88,7 +89,8 @@ class NightshiftPropertiesTests {
                         Path.of("/var/log/lineage.jsonl"), URI.create("http://marquez:5000"), "MARQUEZ_API_KEY",
                         Duration.ofSeconds(2)),
                 new NightshiftProperties.Remote("scoring.partitions", Duration.ofMillis(500), Duration.ofHours(6),
-                        Duration.ofMinutes(2))));
+                        Duration.ofMinutes(2)),
+                new NightshiftProperties.BudgetChecks(Duration.ofSeconds(1))));
         assertThat(leafProperties(NightshiftProperties.class, "")).as("properties this test sets")
                 .isEqualTo(new TreeSet<>(settings.keySet().stream().map(key -> key.substring("nightshift.".length())).toList()));
     }
@@ -113,7 +115,8 @@ class NightshiftPropertiesTests {
                 new NightshiftProperties.Lineage(NightshiftProperties.Lineage.Transport.NONE, "nightshift", null, null, null,
                         Duration.ofSeconds(5)),
                 new NightshiftProperties.Remote("nightshift.partitions", Duration.ofSeconds(2), Duration.ofHours(24),
-                        Duration.ofSeconds(60))));
+                        Duration.ofSeconds(60)),
+                new NightshiftProperties.BudgetChecks(Duration.ofSeconds(5))));
     }
 
     @Test

@@ -75,14 +75,17 @@ final class RunsController {
     }
 
     @PostMapping("/{id}/relaunch")
-    @Operation(summary = "Resume a failed, stopped or dead run from its last checkpoint on this node; 202 at once")
-    ResponseEntity<ObjectNode> relaunch(@PathVariable long id, Principal caller) {
+    @Operation(summary = "Resume a failed, stopped or dead run from its last checkpoint on this node; 202 at once."
+            + " maxDollars / maxGpuHours raise its budget's caps (a run its budget stopped)")
+    ResponseEntity<ObjectNode> relaunch(@PathVariable long id, Principal caller,
+            @RequestParam(name = "maxDollars", defaultValue = "0") double maxDollars,
+            @RequestParam(name = "maxGpuHours", defaultValue = "0") double maxGpuHours) {
         Runs.RunView run = runs.describe(known(id));
         if (!run.relaunchable()) {
             throw new RunRequestException("Run " + id + " cannot be relaunched: it is " + run.displayStatus()
                     + (run.reason() == null ? "" : " (" + run.reason() + ")"));
         }
-        manualRuns.relaunch(id, caller.getName());
+        manualRuns.relaunch(id, caller.getName(), new Runs.BudgetRaise(maxDollars, maxGpuHours));
         ObjectNode body = body(run);
         body.put("location", "/api/runs/" + id);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(body);

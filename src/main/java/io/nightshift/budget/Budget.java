@@ -55,6 +55,18 @@ public record Budget(int maxWorkers, double maxGpuHours, double maxDollars, Stri
         return maxGpuHours > 0 || maxDollars > 0;
     }
 
+    /** The caps set, as status and plan print them: {@code max-dollars $5.00, max-gpu-hours 3.00}; empty when none. */
+    public String caps() {
+        java.util.List<String> caps = new java.util.ArrayList<>();
+        if (maxDollars > 0) {
+            caps.add("max-dollars $%.2f".formatted(maxDollars));
+        }
+        if (maxGpuHours > 0) {
+            caps.add("max-gpu-hours %.2f".formatted(maxGpuHours));
+        }
+        return String.join(", ", caps);
+    }
+
     /** Nodes a run uses: the cap on workers, or one (a local run). */
     public int nodes() {
         return Math.max(1, maxWorkers);

@@ -101,19 +101,8 @@ final class PlanCommand implements Callable<Integer> {
             text.append("  prices      ").append(budget.pricingSource()).append(n);
         }
         text.append("  budget      ").append(!budget.capped() ? "no cap set"
-                : estimate.withinBudget() ? "within (" + caps(budget) + ")" : "OVER: " + estimate.overBudget()).append(n);
+                : estimate.withinBudget() ? "within (" + budget.caps() + ")" : "OVER: " + estimate.overBudget()).append(n);
         return text.toString();
-    }
-
-    private static String caps(Budget budget) {
-        List<String> caps = new ArrayList<>();
-        if (budget.maxDollars() > 0) {
-            caps.add("max-dollars $%.2f".formatted(budget.maxDollars()));
-        }
-        if (budget.maxGpuHours() > 0) {
-            caps.add("max-gpu-hours %.2f".formatted(budget.maxGpuHours()));
-        }
-        return String.join(", ", caps);
     }
 
     private static String json(JobSpec job, ScoringPlan plan, Budget budget, CostEstimate estimate) {

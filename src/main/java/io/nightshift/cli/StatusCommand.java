@@ -105,6 +105,9 @@ final class StatusCommand implements Callable<Integer> {
         field(text, "model", Display.orDash(run.model()));
         field(text, "output", Display.locationOrDash(run.output()));
         field(text, "owner", owner(run.owner()));
+        if (!run.executions().isEmpty() && run.totalRows() > 0) {
+            field(text, "cost", cost(run));
+        }
         field(text, "started", Display.time(run.started()));
         field(text, "ended", run.running() ? "- (running for " + Display.duration(since(run.executions().getLast().started())) + ")"
                 : Display.time(run.ended()));
@@ -119,6 +122,19 @@ final class StatusCommand implements Callable<Integer> {
             text.append(table.render("    "));
         }
         return text.toString();
+    }
+
+    /** {@code 0.50 node-h, 0.50 GPU-h, $0.23 (g5.xlarge spot at $0.452/node-h; cap max-dollars $5.00)}. */
+    private static String cost(Runs.RunView run) {
+        io.nightshift.budget.Budget budget = run.budget();
+        String so = run.running() ? " so far" : "";
+        if (budget.pricePerHour() == 0) {
+            return "%.2f node-h%s (no price: the job spec's budget block gives none)".formatted(run.cost().nodeHours(), so);
+        }
+        String at = (budget.nodeType() == null ? "" : budget.nodeType() + " " + budget.capacity().specName() + " ")
+                + "at $%.3f/node-h".formatted(budget.pricePerHour());
+        String caps = budget.caps();
+        return run.cost().display() + so + " (" + at + (caps.isEmpty() ? "; no cap" : "; cap " + caps) + ")";
     }
 
     /**

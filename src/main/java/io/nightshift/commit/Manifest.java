@@ -22,7 +22,8 @@ public record Manifest(
         long rowsRead,
         long rowsScored,
         long rowsRejected,
-        Map<String, Long> rejectReasons) {
+        Map<String, Long> rejectReasons,
+        Cost cost) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -60,6 +61,21 @@ public record Manifest(
         public Part {
             requireNonNull(name, "name is null");
         }
+    }
+
+    /**
+     * What the run cost up to its commit, all executions: node-hours, GPU-hours and estimated dollars at its budget's
+     * price ({@code pricing} says where the price came from). Absent from manifests written before runs were costed.
+     */
+    public record Cost(double nodeHours, double gpuHours, double dollars, String pricing) {
+    }
+
+    /** A manifest without a cost. */
+    public Manifest(int formatVersion, long runId, String runKey, String jobName, String committedAt, Map<String, String> model,
+            List<InputFile> inputs, List<Part> parts, List<Part> rejectParts, long rowsRead, long rowsScored, long rowsRejected,
+            Map<String, Long> rejectReasons) {
+        this(formatVersion, runId, runKey, jobName, committedAt, model, inputs, parts, rejectParts, rowsRead, rowsScored, rowsRejected,
+                rejectReasons, null);
     }
 
     /** An input file the run scored. */

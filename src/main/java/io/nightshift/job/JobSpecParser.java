@@ -116,9 +116,10 @@ public final class JobSpecParser {
                     decimal(root, "max-reject-fraction", ScoringSettings.DEFAULT_MAX_REJECT_FRACTION, source),
                     bool(root, "overwrite", source),
                     orDefault(string(root, "device", source, false), "cpu"),
-                    partitions(root.get("partitions"), source));
+                    partitions(root.get("partitions"), source),
+                    Budget.parse(root.get("budget"), source, directory));
             return new JobSpec(name, string(root, "description", source, false), JobSpec.Kind.SCORE, settings, null,
-                    schedule(root.get("schedule"), source), Budget.parse(root.get("budget"), source, directory));
+                    schedule(root.get("schedule"), source), settings.budget());
         } catch (IllegalArgumentException e) {
             throw new JobSpecException("Cannot read job spec " + source + ": " + e.getMessage());
         }

@@ -70,7 +70,7 @@ final class RemotePartitionHandler implements PartitionHandler {
         for (ScoringPlan.PlannedPartition partition : plan.partitions()) {
             progress.addCommitted(committed.getOrDefault(partition.index(), partition.rows()));
         }
-        int maxWorkers = plan.settings().partitions().maxWorkers();
+        int maxWorkers = plan.settings().workerCap();
         int cap = maxWorkers > 0 ? maxWorkers : Integer.MAX_VALUE;
         log.info("Run {}: {} of {} partition(s) to score on remote workers (queue {} at {}{})", runId, toRun.size(),
                 plan.partitions().size(), queue.name(), queue.broker(), maxWorkers > 0 ? ", at most " + maxWorkers + " at once" : "");

@@ -126,9 +126,11 @@ final class RunListener implements JobExecutionListener {
      */
     private void forgetPreviousReason(JobExecution jobExecution) {
         var context = jobExecution.getExecutionContext();
-        if (context.containsKey(RunReasons.REASON_KEY) || context.containsKey(RunReasons.DISPOSITION_KEY)) {
+        if (context.containsKey(RunReasons.REASON_KEY) || context.containsKey(RunReasons.DISPOSITION_KEY)
+                || context.containsKey(RunReasons.STOPPED_BY_KEY)) {
             context.remove(RunReasons.REASON_KEY);
             context.remove(RunReasons.DISPOSITION_KEY);
+            context.remove(RunReasons.STOPPED_BY_KEY);
             jobRepository.updateExecutionContext(jobExecution);
         }
     }

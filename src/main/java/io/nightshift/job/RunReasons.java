@@ -25,6 +25,10 @@ final class RunReasons {
     static final String REASON_KEY = "nightshift.reason";
     /** The {@link NightshiftException.Disposition} of the error that failed an execution, when it was one of ours. */
     static final String DISPOSITION_KEY = "nightshift.disposition";
+    /** Who stopped an execution when it was not a user or a signal: {@code budget} (left for an operator, never relaunched by the scheduler). */
+    static final String STOPPED_BY_KEY = "nightshift.stopped-by";
+    /** {@link #STOPPED_BY_KEY} of a run its budget guard stopped. */
+    static final String BUDGET = "budget";
 
     private static final Logger log = LoggerFactory.getLogger(RunReasons.class);
     private static final String CAUSED_BY = "Caused by: ";

@@ -73,6 +73,13 @@ final class RunStore {
         return rows.isEmpty() ? Optional.empty() : Optional.of(PlanCodec.settings(rows.getFirst()));
     }
 
+    /** Replaces a scoring run's budget (a relaunch's raised cap): the budget guard of its next execution reads this one. */
+    void updateBudget(String runKey, io.nightshift.budget.Budget budget) {
+        ScoringSettings settings = settings(runKey)
+                .orElseThrow(() -> new IllegalStateException("No settings stored for run key " + runKey));
+        jdbc.update("UPDATE NS_RUN SET SETTINGS = ? WHERE RUN_KEY = ?", PlanCodec.toJson(settings.withBudget(budget)), runKey);
+    }
+
     /** The run (job instance) a key belongs to, once its first execution exists. */
     Optional<Long> runId(String runKey) {
         List<Long> ids = jdbc.queryForList("SELECT e.JOB_INSTANCE_ID FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p"

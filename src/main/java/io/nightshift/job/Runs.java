@@ -1,6 +1,9 @@
 package io.nightshift.job;
 
 import io.nightshift.NightshiftException;
+import io.nightshift.budget.Budget;
+import io.nightshift.budget.BudgetGuard;
+import io.nightshift.budget.RunCost;
 import io.nightshift.scoring.PlanCodec;
 import io.nightshift.scoring.RunCommit;
 import io.nightshift.scoring.ScoringPlan;
@@ -59,6 +62,8 @@ public final class Runs {
     private final RunCommit commit;
     /** Why this process asked its runs to stop (SIGTERM, SIGINT, a spot notice), for the run's summary. */
     private volatile String stopReason;
+    /** Why one execution was asked to stop by its budget guard, by execution id, for its summary and status. */
+    private final Map<Long, BudgetGuard.Stop> budgetStops = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final SharedRepository sharedRepository;
 
@@ -185,6 +190,40 @@ public final class Runs {
 
     /** As {@link #relaunch(long)}, recording {@code trigger} (a user's relaunch, or a scheduler's takeover) with the run. */
     public RunOutcome relaunch(long runId, RunTrigger trigger) {
+        return relaunch(runId, trigger, BudgetRaise.NONE);
+    }
+
+    /**
+     * A relaunch's new caps: what {@code nightshift relaunch --max-dollars/--max-gpu-hours} gives, 0 to keep the run's.
+     * A run its budget stopped resumes only under a cap above what it has spent.
+     */
+    public record BudgetRaise(double maxDollars, double maxGpuHours) {
+
+        public static final BudgetRaise NONE = new BudgetRaise(0, 0);
+
+        public BudgetRaise {
+            if (maxDollars < 0 || maxGpuHours < 0 || Double.isNaN(maxDollars) || Double.isNaN(maxGpuHours)) {
+                throw new RunRequestException("--max-dollars and --max-gpu-hours must be 0 or more");
+            }
+        }
+
+        public boolean none() {
+            return maxDollars == 0 && maxGpuHours == 0;
+        }
+
+        /** {@code budget} with these caps where given. */
+        public Budget applyTo(Budget budget) {
+            return new Budget(budget.maxWorkers(), maxGpuHours > 0 ? maxGpuHours : budget.maxGpuHours(),
+                    maxDollars > 0 ? maxDollars : budget.maxDollars(), budget.nodeType(), budget.capacity(), budget.pricePerHour(),
+                    budget.gpusPerNode(), budget.expectedRowsPerSecond(), budget.pricingSource());
+        }
+    }
+
+    /**
+     * As {@link #relaunch(long, RunTrigger)}, first raising the run's caps to {@code raise} (recorded with the run, so
+     * later relaunches keep them). Refused, before anything changes, when a cap given is not above what the run spent.
+     */
+    public RunOutcome relaunch(long runId, RunTrigger trigger, BudgetRaise raise) {
         JobInstance instance = instance(runId);
         JobExecution last = jobRepository.getLastJobExecution(instance);
         if (last == null) {
@@ -194,11 +233,58 @@ public final class Runs {
         // The takeover and recovery lines belong to the run, like the lines its listener tags once the execution starts.
         try (MDC.MDCCloseable run = MDC.putCloseable("runId", Long.toString(runId));
                 MDC.MDCCloseable job = MDC.putCloseable("job", last.getJobParameters().getString(ScoringJobConfiguration.JOB_SPEC_NAME, "score"))) {
-            return takeOverAndRestart(runId, instance, last, trigger);
+            return takeOverAndRestart(runId, instance, last, trigger, raise);
         }
     }
 
-    private RunOutcome takeOverAndRestart(long runId, JobInstance instance, JobExecution last, RunTrigger trigger) {
+    /**
+     * Checks, before a relaunch is queued (the REST API's), that {@code raise} can be applied to run {@code runId}: it is
+     * a scoring run with a price, and each cap given is above what the run has spent. Throws {@link RunRequestException}.
+     */
+    public void checkBudgetRaise(long runId, BudgetRaise raise) {
+        if (!raise.none()) {
+            JobInstance instance = instance(runId);
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            if (last != null) {
+                raisedBudget(runId, instance, last.getJobParameters().getString(ScoringJobConfiguration.RUN_KEY), raise);
+            }
+        }
+    }
+
+    /** Records a relaunch's raised caps with the run, after checking they are above what it has spent. */
+    private Budget raiseBudget(long runId, JobInstance instance, String runKey, BudgetRaise raise) {
+        Budget raised = raisedBudget(runId, instance, runKey, raise);
+        store.updateBudget(runKey, raised);
+        log.info("Run {}: budget raised to {}", runId, raised.caps());
+        return raised;
+    }
+
+    private Budget raisedBudget(long runId, JobInstance instance, String runKey, BudgetRaise raise) {
+        ScoringSettings settings = store.settings(runKey)
+                .orElseThrow(() -> new RunRequestException("Run " + runId + " is not a scoring run: it has no budget to raise."));
+        Budget raised = raise.applyTo(settings.budget());
+        if (raise.maxDollars() > 0 && raised.pricePerHour() == 0) {
+            throw new RunRequestException("Run " + runId + " has no price (its job spec gives no budget.node-type or"
+                    + " budget.price-per-hour), so --max-dollars cannot cap it; give --max-gpu-hours, or set a price in the"
+                    + " job spec and start a new run.");
+        }
+        if (raise.maxGpuHours() > 0 && raised.gpusPerNode() == 0) {
+            throw new RunRequestException("Run " + runId + " runs on a node type without GPUs, so --max-gpu-hours cannot cap"
+                    + " it; give --max-dollars.");
+        }
+        RunCost spent = cost(instance, settings.withBudget(raised));
+        if (raise.maxDollars() > 0 && raise.maxDollars() <= spent.dollars()) {
+            throw new RunRequestException("Run %d has cost $%.2f so far: --max-dollars %s would stop it at once. Give a cap above what it spent."
+                    .formatted(runId, spent.dollars(), raise.maxDollars()));
+        }
+        if (raise.maxGpuHours() > 0 && raise.maxGpuHours() <= spent.gpuHours()) {
+            throw new RunRequestException("Run %d has used %.2f GPU-h so far: --max-gpu-hours %s would stop it at once. Give a cap above what it used."
+                    .formatted(runId, spent.gpuHours(), raise.maxGpuHours()));
+        }
+        return raised;
+    }
+
+    private RunOutcome takeOverAndRestart(long runId, JobInstance instance, JobExecution last, RunTrigger trigger, BudgetRaise raise) {
         Optional<RunLeases.Lease> previousOwner = leases.lease(runId);
         // The takeover is one conditional update of the run's lease: of two relaunches started at once, one wins
         // here and the other is refused before it changes anything.
@@ -212,6 +298,11 @@ public final class Runs {
             Optional<ScoringPlan> plan = plan(instance, last);
             if (plan.isPresent()) {
                 steps.verifyInputs(plan.get(), runId);
+            }
+            if (!raise.none()) {
+                Budget raised = raiseBudget(runId, instance, last.getJobParameters().getString(ScoringJobConfiguration.RUN_KEY), raise);
+                trigger = new RunTrigger(trigger.kind(), trigger.by(), trigger.fireTime(), "budget raised to " + raised.caps(),
+                        trigger.at());
             }
             store.addTrigger(last.getJobParameters().getString(ScoringJobConfiguration.RUN_KEY), trigger);
         } catch (RuntimeException e) {
@@ -441,6 +532,15 @@ public final class Runs {
         }
     }
 
+    /**
+     * Asks an execution of this process to stop after its current chunk because its budget would be passed; {@code reason}
+     * goes into its reason, and the scheduler leaves it for an operator to relaunch with a raised cap.
+     */
+    public void stopForBudget(long executionId, BudgetGuard.Stop reason) {
+        budgetStops.put(executionId, reason);
+        stop(executionId);
+    }
+
     /** Asks every execution this process is running to stop after its current chunk (SIGTERM, spot notice). */
     public void stopRunsOfThisProcess(String reason) {
         stopReason = reason;
@@ -509,14 +609,34 @@ public final class Runs {
      * @param disposition what kind of error failed it, when one of ours did (CONFIGURATION: fix and start a new run)
      * @param owner       the run's lease: the process that last ran it (host, pid, heartbeat); null if none took it
      * @param triggers    what started the run and each relaunch, oldest first (empty for runs recorded before triggers were)
+     * @param cost        what the run has cost so far, all executions (ZERO for a retraining run)
+     * @param budget      the run's budget as stored with it (a relaunch may have raised its caps); NONE for retraining
+     * @param stoppedBy   {@code budget} when its budget guard stopped the last execution; null otherwise
      */
     public record RunView(long runId, String jobName, String status, boolean ownerGone, List<ExecutionView> executions,
             LocalDateTime started, LocalDateTime ended, long totalRows, long rowsDone, boolean committed, String output, String model,
-            RunCommit.Summary summary, String reason, String disposition, RunLeases.Lease owner, List<RunTrigger> triggers) {
+            RunCommit.Summary summary, String reason, String disposition, RunLeases.Lease owner, List<RunTrigger> triggers,
+            RunCost cost, Budget budget, String stoppedBy) {
 
         public RunView {
             executions = List.copyOf(executions);
             triggers = List.copyOf(triggers);
+            cost = cost == null ? RunCost.ZERO : cost;
+            budget = budget == null ? Budget.NONE : budget;
+        }
+
+        /** A run without a budget's figures (a retraining run). */
+        public RunView(long runId, String jobName, String status, boolean ownerGone, List<ExecutionView> executions,
+                LocalDateTime started, LocalDateTime ended, long totalRows, long rowsDone, boolean committed, String output,
+                String model, RunCommit.Summary summary, String reason, String disposition, RunLeases.Lease owner,
+                List<RunTrigger> triggers) {
+            this(runId, jobName, status, ownerGone, executions, started, ended, totalRows, rowsDone, committed, output, model,
+                    summary, reason, disposition, owner, triggers, null, null, null);
+        }
+
+        /** Its budget guard stopped it: an operator relaunches it with a raised cap; the scheduler does not. */
+        public boolean stoppedByBudget() {
+            return RunReasons.BUDGET.equals(stoppedBy);
         }
 
         /** The last execution is marked running (STARTING, STARTED, STOPPING). */
@@ -594,9 +714,26 @@ public final class Runs {
                 + instance.getInstanceId() : views.getLast().reason();
         String disposition = RunReasons.recordedDisposition(last).map(Enum::name).orElse(null);
         boolean committed = last.getStatus() == BatchStatus.COMPLETED && summary != null;
+        String runKey = last.getJobParameters().getString(ScoringJobConfiguration.RUN_KEY);
+        Optional<ScoringSettings> settings = ScoringJobConfiguration.JOB_NAME.equals(instance.getJobName())
+                ? store.settings(runKey) : Optional.empty();
+        RunCost cost = settings.map(stored -> cost(instance, stored)).orElse(null);
+        String stoppedBy = last.getStatus() == BatchStatus.STOPPED && last.getExecutionContext().containsKey(RunReasons.STOPPED_BY_KEY)
+                ? last.getExecutionContext().getString(RunReasons.STOPPED_BY_KEY) : null;
         return new RunView(instance.getInstanceId(), jobName, last.getStatus().name(), ownerGone, views, first.getStartTime(),
                 last.getEndTime(), total, done, committed, output, model, summary, reason, disposition, lease.orElse(null),
-                store.triggers(last.getJobParameters().getString(ScoringJobConfiguration.RUN_KEY)));
+                store.triggers(runKey), cost, settings.map(ScoringSettings::budget).orElse(null), stoppedBy);
+    }
+
+    /**
+     * What a scoring run has cost so far at {@code settings}' budget: every execution, each charged the nodes its plan
+     * implies ({@link ScoringSettings#nodesCharged}; one before it was planned). See {@link RunCosts}.
+     */
+    private RunCost cost(JobInstance instance, ScoringSettings settings) {
+        List<JobExecution> executions = new ArrayList<>(jobRepository.getJobExecutions(instance));
+        executions.sort(java.util.Comparator.comparing(JobExecution::getId));
+        int partitions = executions.isEmpty() ? 1 : plan(instance, executions.getLast()).map(plan -> plan.partitions().size()).orElse(1);
+        return RunCosts.of(executions, settings.budget(), settings.nodesCharged(partitions));
     }
 
     /**
@@ -687,9 +824,16 @@ public final class Runs {
         Duration elapsed = execution.getStartTime() == null || execution.getEndTime() == null ? Duration.ZERO
                 : Duration.between(execution.getStartTime(), execution.getEndTime());
         long runId = execution.getJobInstance().getInstanceId();
-        String failure = execution.getStatus() == BatchStatus.STOPPED && stopReason != null
+        BudgetGuard.Stop budgetStop = budgetStops.remove(execution.getId());
+        String failure = execution.getStatus() == BatchStatus.STOPPED && budgetStop != null
+                ? "stopped by its budget (" + budgetStop.reason() + ") after its current chunk; relaunch with a raised cap:"
+                        + " ./nightshift relaunch " + runId + " " + budgetStop.relaunchOption()
+                : execution.getStatus() == BatchStatus.STOPPED && stopReason != null
                 ? "stopped on request (" + stopReason + ") after its current chunk; relaunch with ./nightshift relaunch " + runId
                 : failure(execution);
+        if (execution.getStatus() == BatchStatus.STOPPED && budgetStop != null) {
+            execution.getExecutionContext().putString(RunReasons.STOPPED_BY_KEY, RunReasons.BUDGET);
+        }
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             RunReasons.record(jobRepository, execution, failure, RunReasons.disposition(execution).orElse(null));
         }

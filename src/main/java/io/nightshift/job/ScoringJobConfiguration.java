@@ -2,6 +2,8 @@ package io.nightshift.job;
 
 import io.nightshift.metrics.NightshiftMetrics;
 import io.nightshift.NightshiftProperties;
+import io.nightshift.budget.RunCost;
+import io.nightshift.commit.Manifest;
 import io.nightshift.commit.OutputCommitter;
 import io.nightshift.scoring.IndexPartitioner;
 import io.nightshift.scoring.PlanCodec;
@@ -72,7 +74,7 @@ class ScoringJobConfiguration {
     @Bean
     Job scoringJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, RunStore runs, ScoringPlanner planner,
             ScoringSteps steps, ScoringWorkerStep workerStep, RunCommit commit, RunListener listener, OutputClaims claims,
-            RunLeases leases, RemotePartitionHandler remote) {
+            RunLeases leases, RemotePartitionHandler remote, BudgetWatch budget) {
         Step plan = new StepBuilder("plan", jobRepository)
                 .tasklet((contribution, chunkContext) -> {
                     JobExecution jobExecution = contribution.getStepExecution().getJobExecution();
@@ -104,7 +106,9 @@ class ScoringJobConfiguration {
                     long runId = jobExecution.getJobInstance().getInstanceId();
                     // In this step's transaction: no takeover can slip between this check and the commit's end.
                     leases.check(runId);
-                    RunCommit.Summary summary = commit.commit(scoringPlan, jobExecution.getJobInstance(), jobName, leases.epoch(runId));
+                    RunCost cost = budget.spentSoFar(jobExecution);
+                    RunCommit.Summary summary = commit.commit(scoringPlan, jobExecution.getJobInstance(), jobName, leases.epoch(runId),
+                            new Manifest.Cost(cost.nodeHours(), cost.gpuHours(), cost.dollars(), scoringPlan.settings().budget().pricingSource()));
                     String summaryJson = PlanCodec.toJson(summary);
                     jobExecution.getExecutionContext().putString(SUMMARY_KEY, summaryJson);
                     contribution.getStepExecution().getExecutionContext().putString(SUMMARY_KEY, summaryJson);
@@ -113,6 +117,7 @@ class ScoringJobConfiguration {
                 .build();
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(listener)
+                .listener(budget)
                 .start(plan)
                 .next(score)
                 .next(commitStep)

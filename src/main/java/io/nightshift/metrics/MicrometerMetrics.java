@@ -41,6 +41,9 @@ final class MicrometerMetrics implements NightshiftMetrics {
     static final String MODEL_LOAD = "nightshift.model.load";
     static final String LEFT_FOR_OPERATOR = "nightshift.runs.left.for.operator";
     static final String READY = "nightshift.ready";
+    static final String RUN_COST_DOLLARS = "nightshift.run.cost.dollars";
+    static final String RUN_NODE_HOURS = "nightshift.run.node.hours";
+    static final String RUN_GPU_HOURS = "nightshift.run.gpu.hours";
 
     /** A run execution running on this node. */
     private record Running(String job, DoubleSupplier rowsPerSecond) {
@@ -82,6 +85,13 @@ final class MicrometerMetrics implements NightshiftMetrics {
         if ("COMPLETED".equalsIgnoreCase(outcome)) {
             lastSuccess.get(job).set(System.currentTimeMillis());
         }
+    }
+
+    @Override
+    public void runCost(String job, double nodeHours, double gpuHours, double dollars) {
+        counter(RUN_COST_DOLLARS, "Estimated dollars run executions cost, at their budget's price", job).increment(dollars);
+        counter(RUN_NODE_HOURS, "Node-hours of run executions (wall time x nodes charged)", job).increment(nodeHours);
+        counter(RUN_GPU_HOURS, "GPU-hours of run executions (node-hours x GPUs per node)", job).increment(gpuHours);
     }
 
     /**

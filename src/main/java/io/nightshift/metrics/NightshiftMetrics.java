@@ -38,6 +38,13 @@ public interface NightshiftMetrics {
     }
 
     /**
+     * A run execution ended having cost {@code nodeHours} node-hours, {@code gpuHours} GPU-hours and {@code dollars}
+     * estimated dollars (at its budget's price; 0 without one).
+     */
+    default void runCost(String job, double nodeHours, double gpuHours, double dollars) {
+    }
+
+    /**
      * A chunk of a run execution was written: its part files (rows scored, rows rejected) and its lease checked, in
      * {@code took}; its checkpoint commits in the same transaction.
      */

@@ -83,11 +83,15 @@ public final class ManualRuns {
         return runs.runIdOfKey(runKey);
     }
 
-    /** Relaunches run {@code runId} on the pool, by {@code user}; refused when it is already queued or running here. */
-    public void relaunch(long runId, String user) {
+    /**
+     * Relaunches run {@code runId} on the pool, by {@code user}, with its caps raised to {@code raise} (checked now);
+     * refused when it is already queued or running here.
+     */
+    public void relaunch(long runId, String user, Runs.BudgetRaise raise) {
+        runs.checkBudgetRaise(runId, raise);
         String key = "relaunch:" + runId;
         CompletableFuture<Long> ended = new CompletableFuture<>();
-        Runnable launch = () -> ended.complete(log(runs.relaunch(runId, RunTrigger.relaunch(user)), null));
+        Runnable launch = () -> ended.complete(log(runs.relaunch(runId, RunTrigger.relaunch(user), raise), null));
         if (!pool.submit(new Task(key, null, launch, ended))) {
             throw new RunRequestException("Cannot relaunch run " + runId + ": it is already being relaunched on this node, or the"
                     + " node is stopping");

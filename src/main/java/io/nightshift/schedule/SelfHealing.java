@@ -23,7 +23,8 @@ import org.slf4j.MDC;
  * <li>running with a live owner, or queued or running on this node: left alone;</li>
  * <li>running but its owner is gone (lease expired, or its pid dead on this host): marked FAILED with "owner lost"
  *     (host, pid, last heartbeat) and relaunched from its checkpoint while the job's {@code max-attempts} allows;</li>
- * <li>STOPPED (on request: SIGTERM, spot notice): relaunched, whatever its attempts, as a stop is not the run's fault;</li>
+ * <li>STOPPED (on request: SIGTERM, spot notice): relaunched, whatever its attempts, as a stop is not the run's fault;
+ *     but STOPPED by its budget guard: left for an operator, since only raising the cap lets it go on;</li>
  * <li>FAILED: relaunched while attempts remain, unless it failed on its configuration (relaunching cannot help);</li>
  * <li>otherwise left for an operator: logged at ERROR once, counted in {@link Report}, the fire settled GAVE_UP.</li>
  * </ul>
@@ -148,6 +149,10 @@ final class SelfHealing {
             }
             ownersLost.incrementAndGet();
             why += "; attempt " + (attempt + 1) + " of " + maxAttempts;
+        } else if (view.status().equals("STOPPED") && view.stoppedByBudget()) {
+            // Relaunching would spend past the cap the job set: raising it is an operator's decision.
+            giveUp(fire, runId, "its budget stopped it (" + view.reason() + "); an operator relaunches it with a raised cap");
+            return;
         } else if (view.status().equals("STOPPED")) {
             why = "it was STOPPED (" + view.reason() + "); a stop does not use an attempt";
         } else if (view.status().equals("FAILED")) {

@@ -39,9 +39,10 @@ public final class RunCommit {
 
     /**
      * Commits a run whose partitions all completed. {@code epoch} is the lease epoch the committing process holds
-     * (checked by the caller in this transaction): parts of a later epoch are never deleted as orphans.
+     * (checked by the caller in this transaction): parts of a later epoch are never deleted as orphans. {@code cost} is
+     * what the run cost up to now, for the manifest.
      */
-    public Summary commit(ScoringPlan plan, JobInstance instance, String jobName, long epoch) {
+    public Summary commit(ScoringPlan plan, JobInstance instance, String jobName, long epoch, Manifest.Cost cost) {
         long runId = instance.getInstanceId();
         List<Manifest.Part> parts = new ArrayList<>();
         List<Manifest.Part> rejectParts = new ArrayList<>();
@@ -84,7 +85,7 @@ public final class RunCommit {
             String ownPrefix = PartNames.partPrefix(runId, plan.runKey());
             String ownRejectsPrefix = PartNames.rejectsPrefix(runId, plan.runKey());
             OutputCommitter.CommitResult result = committer.commit(plan.outputUri(), plan.rejectsUri(),
-                    manifest(plan, runId, jobName, parts, rejectParts, scored, rejected, reasons), plan.settings().overwrite(),
+                    manifest(plan, runId, jobName, parts, rejectParts, scored, rejected, reasons, cost), plan.settings().overwrite(),
                     name -> (name.startsWith(ownPrefix) || name.startsWith(ownRejectsPrefix)) && PartNames.epochOf(name) > epoch);
             orphans = result.deleted().size();
             if (orphans > 0) {
@@ -124,7 +125,7 @@ public final class RunCommit {
     }
 
     private static Manifest manifest(ScoringPlan plan, long runId, String jobName, List<Manifest.Part> parts,
-            List<Manifest.Part> rejectParts, long scored, long rejected, Map<String, Long> reasons) {
+            List<Manifest.Part> rejectParts, long scored, long rejected, Map<String, Long> reasons, Manifest.Cost cost) {
         Map<String, String> model = new LinkedHashMap<>();
         model.put("location", plan.model().location());
         model.put("name", plan.model().name());
@@ -134,7 +135,7 @@ public final class RunCommit {
                 .map(file -> new Manifest.InputFile(file.uri(), file.sizeBytes(), file.rows()))
                 .toList();
         return new Manifest(Manifest.FORMAT_VERSION, runId, plan.runKey(), jobName, Instant.now().toString(), model, inputs,
-                parts, rejectParts, scored + rejected, scored, rejected, reasons);
+                parts, rejectParts, scored + rejected, scored, rejected, reasons, cost);
     }
 
 }

@@ -2,6 +2,7 @@ package io.nightshift.scoring;
 
 import static java.util.Objects.requireNonNull;
 
+import io.nightshift.budget.Budget;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +26,8 @@ import java.util.Set;
  * @param overwrite       replace a committed result at the output location
  * @param device          cpu or gpu
  * @param partitions      where partitions run (local threads, or remote workers) and how big they are
+ * @param budget          the job's caps and price ({@link Budget#NONE} without a {@code budget:} block); a relaunch may
+ *                        raise its caps ({@code nightshift relaunch --max-dollars})
  */
 public record ScoringSettings(
         String model,
@@ -41,7 +44,8 @@ public record ScoringSettings(
         double maxRejectFraction,
         boolean overwrite,
         String device,
-        Partitions partitions) {
+        Partitions partitions,
+        Budget budget) {
 
     public static final int DEFAULT_BATCH_SIZE = 4096;
     public static final int DEFAULT_COMMIT_INTERVAL = 100_000;
@@ -52,11 +56,20 @@ public record ScoringSettings(
             String featurePrefix, List<String> passthrough, int batchSize, int commitInterval, int threads,
             double maxRejectFraction, boolean overwrite, String device) {
         this(model, input, output, rejects, idColumn, features, featurePrefix, passthrough, batchSize, commitInterval, threads,
-                maxRejectFraction, overwrite, device, Partitions.DEFAULT);
+                maxRejectFraction, overwrite, device, Partitions.DEFAULT, Budget.NONE);
+    }
+
+    /** Settings without a budget block. */
+    public ScoringSettings(String model, String input, String output, String rejects, String idColumn, List<String> features,
+            String featurePrefix, List<String> passthrough, int batchSize, int commitInterval, int threads,
+            double maxRejectFraction, boolean overwrite, String device, Partitions partitions) {
+        this(model, input, output, rejects, idColumn, features, featurePrefix, passthrough, batchSize, commitInterval, threads,
+                maxRejectFraction, overwrite, device, partitions, Budget.NONE);
     }
 
     public ScoringSettings {
         partitions = partitions == null ? Partitions.DEFAULT : partitions;
+        budget = budget == null ? Budget.NONE : budget;
         requireSetting(model, "model");
         requireSetting(input, "input");
         requireSetting(output, "output");
@@ -87,6 +100,38 @@ public record ScoringSettings(
         if (passthrough.contains(idColumn)) {
             throw new IllegalArgumentException("passthrough lists the id column '" + idColumn + "', which is always copied");
         }
+    }
+
+    /** These settings with another budget (a job spec's block, or a relaunch's raised cap). */
+    public ScoringSettings withBudget(Budget newBudget) {
+        return new ScoringSettings(model, input, output, rejects, idColumn, features, featurePrefix, passthrough, batchSize,
+                commitInterval, threads, maxRejectFraction, overwrite, device, partitions, newBudget);
+    }
+
+    /**
+     * At most how many workers score a remote run at once: the smaller of {@code partitions.max-workers} and
+     * {@code budget.max-workers} where set; 0 means no cap.
+     */
+    public int workerCap() {
+        int fromPartitions = partitions.maxWorkers();
+        int fromBudget = budget.maxWorkers();
+        if (fromPartitions == 0 || fromBudget == 0) {
+            return Math.max(fromPartitions, fromBudget);
+        }
+        return Math.min(fromPartitions, fromBudget);
+    }
+
+    /**
+     * How many nodes a run of {@code partitionCount} partitions is charged for: a local run, one (its own); a remote
+     * run, its worker cap (or one node per partition without a cap) for its whole wall time, because the worker node
+     * group is sized to that cap while the run lasts. An upper bound, so a budget stops a run early rather than late.
+     */
+    public int nodesCharged(int partitionCount) {
+        if (!partitions.remote()) {
+            return 1;
+        }
+        int cap = workerCap();
+        return Math.max(1, cap == 0 ? partitionCount : Math.min(cap, partitionCount));
     }
 
     /** Rows per inference call, never more than a checkpoint holds. */

@@ -16,33 +16,36 @@ class BudgetGuardTests {
     @Test
     void aRunThatWouldFinishUnderItsCapIsLeftAlone() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T02:00:00Z"));
-        BudgetGuard guard = new BudgetGuard(TEN_DOLLARS, clock, RunCost.ZERO, 0, CHECK);
+        BudgetGuard guard = new BudgetGuard(TEN_DOLLARS, 4, clock, RunCost.ZERO, CHECK);
 
         clock.advance(Duration.ofHours(1));
 
         // Half done after an hour: $8 projected.
-        assertThat(guard.check(500, 1_000)).isEmpty();
+        assertThat(guard.check(500, 500)).isEmpty();
         assertThat(guard.spent().dollars()).isEqualTo(4.0);
     }
 
     @Test
     void aRunProjectedPastItsCapIsStoppedWhileStillUnderIt() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T02:00:00Z"));
-        BudgetGuard guard = new BudgetGuard(TEN_DOLLARS, clock, RunCost.ZERO, 0, CHECK);
+        BudgetGuard guard = new BudgetGuard(TEN_DOLLARS, 4, clock, RunCost.ZERO, CHECK);
 
         clock.advance(Duration.ofHours(1));
-        Optional<String> reason = guard.check(300, 1_000);
+        Optional<BudgetGuard.Stop> reason = guard.check(300, 700);
 
         assertThat(guard.spent().dollars()).isLessThan(TEN_DOLLARS.maxDollars());
-        assertThat(reason).hasValueSatisfying(text -> assertThat(text).startsWith("budget: budget.max-dollars is $10.00")
-                .contains("spent $4.00 so far").contains("projected total $13.33").contains("relaunch"));
+        assertThat(reason).hasValueSatisfying(stop -> {
+            assertThat(stop.reason()).startsWith("budget.max-dollars is $10.00").contains("spent $4.00 so far")
+                    .contains("projected total $13.33");
+            assertThat(stop.relaunchOption()).isEqualTo("--max-dollars 16");
+        });
     }
 
     @Test
     void theGuardStopsBeforeTheSpendWouldPassTheCapByTheNextCheck() {
         // No rows yet (a slow first chunk): only the spend by the next check can say to stop.
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T02:00:00Z"));
-        BudgetGuard guard = new BudgetGuard(TEN_DOLLARS, clock, RunCost.ZERO, 0, CHECK);
+        BudgetGuard guard = new BudgetGuard(TEN_DOLLARS, 4, clock, RunCost.ZERO, CHECK);
 
         clock.advance(Duration.ofMinutes(148));
         assertThat(guard.check(0, 1_000)).isEmpty();
@@ -57,25 +60,33 @@ class BudgetGuardTests {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T02:00:00Z"));
         RunCost firstExecution = new RunCost(4, 4, 4);
         Budget raised = new Budget(4, 0, 15, "test", Budget.Capacity.SPOT, 1.0, 1, 0, "test");
-        BudgetGuard guard = new BudgetGuard(raised, clock, firstExecution, 300, CHECK);
+        BudgetGuard guard = new BudgetGuard(raised, 4, clock, firstExecution, CHECK);
 
         clock.advance(Duration.ofMinutes(30));
 
         // 300 more rows in half an hour ($2): 400 left at that rate is $2.67, $8.67 in all.
         assertThat(guard.spent().dollars()).isEqualTo(6.0);
-        assertThat(guard.check(600, 1_000)).isEmpty();
-        assertThat(new BudgetGuard(TEN_DOLLARS, clock, firstExecution, 300, CHECK).check(300, 1_000)).isEmpty();
+        assertThat(guard.check(300, 400)).isEmpty();
+        assertThat(new BudgetGuard(TEN_DOLLARS, 4, clock, firstExecution, CHECK).check(0, 700)).isEmpty();
+    }
+
+    @Test
+    void theSuggestedCapIsRoundedUpToTwoSignificantFigures() {
+        assertThat(BudgetGuard.roundUp(13.4)).isEqualTo("14");
+        assertThat(BudgetGuard.roundUp(0.123)).isEqualTo("0.13");
+        assertThat(BudgetGuard.roundUp(1500.1)).isEqualTo("1600");
+        assertThat(BudgetGuard.roundUp(16.0)).isEqualTo("16");
     }
 
     @Test
     void aGpuHourCapIsCheckedLikeADollarCap() {
         Budget gpuHours = new Budget(2, 3, 0, "test", Budget.Capacity.ON_DEMAND, 1.0, 1, 0, "test");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T02:00:00Z"));
-        BudgetGuard guard = new BudgetGuard(gpuHours, clock, RunCost.ZERO, 0, CHECK);
+        BudgetGuard guard = new BudgetGuard(gpuHours, 2, clock, RunCost.ZERO, CHECK);
 
         clock.advance(Duration.ofHours(1));
 
-        assertThat(guard.check(500, 1_000)).hasValueSatisfying(text -> assertThat(text).contains("budget.max-gpu-hours is 3.00 GPU-h")
+        assertThat(guard.check(500, 500)).hasValueSatisfying(stop -> assertThat(stop.reason()).contains("budget.max-gpu-hours is 3.00 GPU-h")
                 .contains("projected total 4.00 GPU-h"));
     }
 }
