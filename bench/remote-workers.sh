@@ -46,8 +46,11 @@ SPEC
     pids="$pids $!"
     n=$((n + 1))
   done
-  for log in "$work"/worker-"$workers"-*.log; do
-    until grep -q "takes partitions" "$log"; do sleep 0.2; done
+  # By name, not by a glob: a background worker's log may not exist yet when the shell would expand one.
+  n=1
+  while [ "$n" -le "$workers" ]; do
+    until grep -q "takes partitions" "$work/worker-$workers-$n.log" 2>/dev/null; do sleep 0.2; done
+    n=$((n + 1))
   done
   $java run "$work/remote-$workers.yaml" > "$work/manager-$workers.log" 2>&1
   echo "[bench] $workers worker(s), $rows rows: $(grep -E 'throughput' "$work/manager-$workers.log" | sed 's/^ *//'); $(grep -E 'phases' "$work/manager-$workers.log" | sed 's/^ *//')"
