@@ -224,6 +224,8 @@ public final class Runs {
      * later relaunches keep them). Refused, before anything changes, when a cap given is not above what the run spent.
      */
     public RunOutcome relaunch(long runId, RunTrigger trigger, BudgetRaise raise) {
+        // Checked again after the takeover (the run may have run on meanwhile); here, before the takeover changes anything.
+        checkBudgetRaise(runId, raise);
         JobInstance instance = instance(runId);
         JobExecution last = jobRepository.getLastJobExecution(instance);
         if (last == null) {
