@@ -92,6 +92,11 @@ final class Report {
                 rate("1/nightshift/heavy") / rate("2/onnxruntime/heavy"), 0.90, true, "case 1 / case 2"));
         ratios.add(new Ratio("Nightshift / IO ceiling, lr (IO efficiency)", rate("1/nightshift/lr") / rate("3/parquet-java"), Double.NaN,
                 true, "case 1 / case 3 (reported, no target)"));
+        ratios.add(new Ratio("Nightshift / IO ceiling, lr, FLOAT data", rate("1/nightshift-float/lr") / rate("3/parquet-java-float"),
+                Double.NaN, true, "case 1 / case 3 on the FLOAT copy of the data (reported, no target)"));
+        ratios.add(new Ratio("Nightshift score step / IO ceiling, lr, FLOAT data",
+                rate("1/nightshift-score-step-float/lr") / rate("3/parquet-java-float"), Double.NaN, true,
+                "case 1's score step alone / case 3, FLOAT data (reported, no target)"));
         for (String model : MODELS) {
             ratios.add(new Ratio("Nightshift / Spark, " + model, rate("1/nightshift/" + model) / rate("4/spark/" + model), 3.0, true,
                     "case 1 / case 4"));
