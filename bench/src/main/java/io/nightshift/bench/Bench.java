@@ -160,6 +160,10 @@ public final class Bench {
             if (cases.contains(3)) {
                 samples.add(ioCeiling("3/parquet-java", mainData, repetition));
                 samples.add(ioCeiling("3/parquet-java-float", floatData, repetition));
+                for (String mode : List.of("ceiling", "nightshift")) {
+                    samples.add(readRate("3/read-" + mode, mainData, mode, repetition));
+                    samples.add(readRate("3/read-" + mode + "-float", floatData, mode, repetition));
+                }
             }
             BenchData.Model logistic = models.getFirst();
             if (cases.contains(5)) {
@@ -310,6 +314,16 @@ public final class Bench {
         Sample sample = resultSample(variant, 3, repetition, child.await(3600));
         BenchData.deleteRecursively(output);
         return sample;
+    }
+
+    /** Case 3's read half alone ({@link ReadRate}): the ceiling's page decoding, or Nightshift's reader. */
+    private Sample readRate(String variant, Path data, String mode, int repetition) throws IOException, InterruptedException {
+        List<String> jvm = new ArrayList<>(NIGHTSHIFT_FLAGS);
+        jvm.addAll(List.of("-cp", benchClasspath));
+        log("  %-32s ...", variant);
+        ChildProcess child = ChildProcess.start(java, jvm, List.of(ReadRate.class.getName(), BenchData.files(data).toString(),
+                Integer.toString(cores), mode), Map.of(), work.resolve("logs/" + variant.replace('/', '_') + "-r" + repetition + ".log"));
+        return resultSample(variant, 3, repetition, child.await(3600));
     }
 
     private Sample spark(BenchData.Model model, Path input, int repetition) throws IOException, InterruptedException {
