@@ -44,10 +44,10 @@ final class NumericChunkReader {
 
     private enum ValueMode { PLAIN, DICTIONARY, FALLBACK }
 
-    /** Definition levels of the current page, decoded many at a time. */
+    /** Definition levels of the current page as null flags, many at a time; returns how many rows are not null. */
     @FunctionalInterface
     private interface LevelSource {
-        void read(int[] out, int offset, int count);
+        int readNulls(boolean[] nulls, int offset, int count);
     }
 
     private final ColumnDescriptor descriptor;
@@ -68,7 +68,6 @@ final class NumericChunkReader {
     private RleBitPackedDecoder dictionaryIndexes;
     private ValuesReader fallbackValues;
 
-    private int[] levelScratch = new int[0];
     private int[] intScratch = new int[0];
     private float[] floatScratch = new float[0];
     private double[] doubleScratch = new double[0];
@@ -169,17 +168,7 @@ final class NumericChunkReader {
             Arrays.fill(nulls, row, row + count, false);
             return count;
         }
-        levelScratch = grow(levelScratch, count);
-        int[] decoded = levelScratch;
-        levels.read(decoded, 0, count);
-        int present = 0;
-        int max = maxDefinitionLevel;
-        for (int i = 0; i < count; i++) {
-            boolean isNull = decoded[i] != max;
-            nulls[row + i] = isNull;
-            present += isNull ? 0 : 1;
-        }
-        return present;
+        return levels.readNulls(nulls, row, count);
     }
 
     private void decodeDoubles(double[] target, int offset, int count) {
@@ -286,10 +275,14 @@ final class NumericChunkReader {
                 ByteBufferInputStream in = ByteBufferInputStream.wrap(bytes.duplicate());
                 ValuesReader reader = page.getDlEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
                 reader.initFromPage(page.getValueCount(), in);
-                levels = (out, offset, count) -> {
+                levels = (nulls, offset, count) -> {
+                    int present = 0;
                     for (int i = 0; i < count; i++) {
-                        out[offset + i] = reader.readInteger();
+                        boolean isNull = reader.readInteger() != maxDefinitionLevel;
+                        nulls[offset + i] = isNull;
+                        present += isNull ? 0 : 1;
                     }
+                    return present;
                 };
                 valuesStart = Math.toIntExact(in.position());
             }
@@ -304,8 +297,9 @@ final class NumericChunkReader {
     }
 
     private LevelSource rle(ByteBuffer levelBytes) {
-        return new RleBitPackedDecoder(levelBytes.order(ByteOrder.LITTLE_ENDIAN),
-                BytesUtils.getWidthFromMaxInt(maxDefinitionLevel))::read;
+        RleBitPackedDecoder decoder = new RleBitPackedDecoder(levelBytes.order(ByteOrder.LITTLE_ENDIAN),
+                BytesUtils.getWidthFromMaxInt(maxDefinitionLevel));
+        return (nulls, offset, count) -> decoder.readNulls(nulls, offset, count, maxDefinitionLevel);
     }
 
     private void startValues(Encoding encoding, ByteBuffer values, int valueCount) throws IOException {

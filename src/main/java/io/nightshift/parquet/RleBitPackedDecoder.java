@@ -25,6 +25,7 @@ final class RleBitPackedDecoder {
     private final BytePacker packer;
     private final int[] group = new int[GROUP];
     private final byte[] paddedGroup;
+    private int[] levelScratch = new int[0];
 
     private int runRemaining;
     private boolean rleRun;
@@ -61,6 +62,42 @@ final class RleBitPackedDecoder {
                 position = readPacked(out, position, take);
             }
         }
+    }
+
+    /**
+     * Decodes the next {@code count} definition levels as null flags into {@code nulls[offset..offset + count)}: a row
+     * is null unless its level is {@code definedLevel}. Returns how many rows are not null. A run-length run (the usual
+     * case: a stretch without nulls) costs one {@code Arrays.fill}.
+     */
+    int readNulls(boolean[] nulls, int offset, int count, int definedLevel) {
+        int position = offset;
+        int end = offset + count;
+        int present = 0;
+        while (position < end) {
+            if (runRemaining == 0) {
+                readRunHeader();
+            }
+            int take = Math.min(end - position, runRemaining);
+            if (rleRun) {
+                boolean isNull = rleValue != definedLevel;
+                Arrays.fill(nulls, position, position + take, isNull);
+                present += isNull ? 0 : take;
+                runRemaining -= take;
+            } else {
+                if (levelScratch.length < take) {
+                    levelScratch = new int[Math.max(take, 2 * levelScratch.length)];
+                }
+                int[] levels = levelScratch;
+                readPacked(levels, 0, take);
+                for (int i = 0; i < take; i++) {
+                    boolean isNull = levels[i] != definedLevel;
+                    nulls[position + i] = isNull;
+                    present += isNull ? 0 : 1;
+                }
+            }
+            position += take;
+        }
+        return present;
     }
 
     /** Copies {@code take} values of the current bit-packed run, unpacking whole groups straight into {@code out}. */

@@ -46,6 +46,32 @@ class RleBitPackedDecoderTests {
     }
 
     @Test
+    void decodesDefinitionLevelsAsNullFlagsAndCountsTheRowsThatAreNotNull() throws IOException {
+        // given: long stretches without nulls (RLE runs) and stretches of scattered nulls (bit-packed runs)
+        SplittableRandom random = new SplittableRandom(3);
+        int[] levels = new int[5_000];
+        for (int i = 0; i < levels.length; i++) {
+            levels[i] = (i / 500) % 2 == 0 ? 1 : (random.nextInt(3) == 0 ? 0 : 1);
+        }
+        RleBitPackedDecoder decoder = new RleBitPackedDecoder(encode(1, levels), 1);
+
+        // when
+        boolean[] nulls = new boolean[levels.length];
+        int present = 0;
+        for (int offset = 0; offset < levels.length; ) {
+            int count = Math.min(levels.length - offset, 1 + random.nextInt(700));
+            present += decoder.readNulls(nulls, offset, count, 1);
+            offset += count;
+        }
+
+        // then
+        for (int i = 0; i < levels.length; i++) {
+            assertThat(nulls[i]).as("null flag of row %d", i).isEqualTo(levels[i] == 0);
+        }
+        assertThat(present).isEqualTo((int) Arrays.stream(levels).filter(level -> level == 1).count());
+    }
+
+    @Test
     void failsWhenARunClaimsMoreBytesThanThePageHolds() throws IOException {
         // given: 64 bit-packed values of 5 bits, cut after 3 of their 40 bytes
         int[] values = new int[64];
