@@ -27,9 +27,7 @@ import org.apache.parquet.schema.Type;
  * per-row objects for numeric columns), and says exactly where it is, so a restarted job can reopen the file at
  * ({@link #rowGroup()}, {@link #rowOffsetInGroup()}) and continue with the next row.
  *
- * <p>INT32, INT64, FLOAT and DOUBLE columns are decoded a page at a time in bulk ({@link NumericChunkReader}); boolean
- * and binary columns go through parquet-java's column reader value by value. Only the requested columns' chunks are
- * fetched. Row groups are read by index, one at a time, so memory is
+ * <p>Only the requested columns' chunks are fetched. Row groups are read by index, one at a time, so memory is
  * bounded by one row group of the requested columns. Not thread-safe.
  */
 public final class ColumnarParquetReader implements AutoCloseable {
@@ -53,9 +51,7 @@ public final class ColumnarParquetReader implements AutoCloseable {
     private long rowOffsetInGroup;
     private long rowsRead;
     private PageReadStore pages;
-    /** Per column of the current row group: one of these two is set, by the column's kind. */
     private final ColumnReader[] columnReaders;
-    private final NumericChunkReader[] numericReaders;
     private boolean failed;
     private boolean closed;
 
@@ -94,7 +90,6 @@ public final class ColumnarParquetReader implements AutoCloseable {
             maxDefinitionLevels[i] = descriptors[i].getMaxDefinitionLevel();
         }
         this.columnReaders = new ColumnReader[fields.size()];
-        this.numericReaders = new NumericChunkReader[fields.size()];
         this.ignoringConverter = new IgnoringGroupConverter(fields.size());
         this.createdBy = fileReader.getFooter().getFileMetaData().getCreatedBy();
         List<BlockMetaData> blocks = fileReader.getRowGroups();
@@ -299,21 +294,11 @@ public final class ColumnarParquetReader implements AutoCloseable {
         pages = fileReader.readRowGroup(rowGroup);
         ColumnReadStoreImpl readStore = new ColumnReadStoreImpl(pages, ignoringConverter, projection, createdBy);
         for (int column = 0; column < descriptors.length; column++) {
-            if (readsInBulk(kinds[column])) {
-                numericReaders[column] = new NumericChunkReader(descriptors[column], kinds[column],
-                        pages.getPageReader(descriptors[column]));
-                numericReaders[column].skip(rowOffsetInGroup);
-            } else {
-                // Column readers are made lazily: columns read in bulk never get one, so their pages are read once.
-                columnReaders[column] = readStore.getColumnReader(descriptors[column]);
-                skipRows(columnReaders[column], maxDefinitionLevels[column], rowOffsetInGroup);
-            }
+            columnReaders[column] = readStore.getColumnReader(descriptors[column]);
         }
-    }
-
-    /** Numbers other than BOOLEAN (bit-packed, rare as a feature) are decoded in bulk; the rest value by value. */
-    private static boolean readsInBulk(ColumnKind kind) {
-        return kind == ColumnKind.INT32 || kind == ColumnKind.INT64 || kind == ColumnKind.FLOAT || kind == ColumnKind.DOUBLE;
+        for (int column = 0; column < descriptors.length; column++) {
+            skipRows(columnReaders[column], maxDefinitionLevels[column], rowOffsetInGroup);
+        }
     }
 
     /** Skips rows without decoding them into values; flat columns have one value (or null) per row. */
@@ -326,19 +311,50 @@ public final class ColumnarParquetReader implements AutoCloseable {
         }
     }
 
-    private void readColumn(int column, ColumnVector vector, int count) throws IOException {
+    private void readColumn(int column, ColumnVector vector, int count) {
+        ColumnReader reader = columnReaders[column];
+        int maxDefinitionLevel = maxDefinitionLevels[column];
         int start = vector.size;
         int end = start + count;
         vector.ensureCapacity(end);
-        if (numericReaders[column] != null) {
-            numericReaders[column].read(vector, start, count);
-            vector.size = end;
-            return;
-        }
-        ColumnReader reader = columnReaders[column];
-        int maxDefinitionLevel = maxDefinitionLevels[column];
         boolean[] nulls = vector.nulls;
         switch (kinds[column]) {
+            case DOUBLE -> {
+                double[] values = vector.doubles;
+                for (int row = start; row < end; row++) {
+                    boolean present = reader.getCurrentDefinitionLevel() == maxDefinitionLevel;
+                    values[row] = present ? reader.getDouble() : Double.NaN;
+                    nulls[row] = !present;
+                    reader.consume();
+                }
+            }
+            case FLOAT -> {
+                double[] values = vector.doubles;
+                for (int row = start; row < end; row++) {
+                    boolean present = reader.getCurrentDefinitionLevel() == maxDefinitionLevel;
+                    values[row] = present ? reader.getFloat() : Double.NaN;
+                    nulls[row] = !present;
+                    reader.consume();
+                }
+            }
+            case INT64 -> {
+                long[] values = vector.longs;
+                for (int row = start; row < end; row++) {
+                    boolean present = reader.getCurrentDefinitionLevel() == maxDefinitionLevel;
+                    values[row] = present ? reader.getLong() : 0;
+                    nulls[row] = !present;
+                    reader.consume();
+                }
+            }
+            case INT32 -> {
+                long[] values = vector.longs;
+                for (int row = start; row < end; row++) {
+                    boolean present = reader.getCurrentDefinitionLevel() == maxDefinitionLevel;
+                    values[row] = present ? reader.getInteger() : 0;
+                    nulls[row] = !present;
+                    reader.consume();
+                }
+            }
             case BOOLEAN -> {
                 long[] values = vector.longs;
                 for (int row = start; row < end; row++) {
@@ -358,8 +374,7 @@ public final class ColumnarParquetReader implements AutoCloseable {
                     reader.consume();
                 }
             }
-            case INT32, INT64, FLOAT, DOUBLE, OTHER ->
-                    throw new IllegalStateException("Column '" + columns.get(column).name() + "' is not read value by value");
+            case OTHER -> throw new IllegalStateException("Column '" + columns.get(column).name() + "' is not readable");
         }
         vector.size = end;
     }
@@ -370,7 +385,6 @@ public final class ColumnarParquetReader implements AutoCloseable {
             PageReadStore current = pages;
             pages = null;
             Arrays.fill(columnReaders, null);
-            Arrays.fill(numericReaders, null);
             current.close();
         }
     }
