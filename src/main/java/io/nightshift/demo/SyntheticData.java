@@ -42,7 +42,7 @@ import org.apache.parquet.schema.Types;
  * without shipping data: same {@link Spec}, byte-identical files.
  *
  * <p>Columns, in order: {@value #ID_COLUMN} (required INT64, unique across files), the feature columns (optional
- * DOUBLE), {@value #REGION_COLUMN} (optional UTF-8 string, about 1 % null: a pass-through column) and
+ * DOUBLE, or FLOAT with {@link Spec#withFloatFeatures()}), {@value #REGION_COLUMN} (optional UTF-8 string, about 1 % null: a pass-through column) and
  * {@value #LABEL_COLUMN} (required INT32, 0 or 1). Each row draws one standard-normal latent value per feature; the
  * label comes from a fixed hidden logistic model over those latents, so a model trained on the features scores
  * well above chance. Named features are monotone, rounded transforms of their latents with plausible ranges; anonymous
@@ -81,14 +81,22 @@ public final class SyntheticData {
      * @param features number of feature columns; at most {@code NAMED_FEATURES.size()} when {@code namedColumns}
      * @param badRowsPerFile rows per file with one null, NaN or +Infinity feature
      * @param namedColumns realistic churn column names and distributions instead of {@code f00}… ~ N(0, 1)
+     * @param floatFeatures FLOAT feature columns (the values narrowed) instead of DOUBLE: how feature stores often
+     *     export, and half the bytes to read
      */
     public record Spec(int files, long rowsPerFile, int rowGroupRows, long rowGroupBytes, int features, long seed,
-            int badRowsPerFile, boolean namedColumns) {
+            int badRowsPerFile, boolean namedColumns, boolean floatFeatures) {
 
         public static final int DEFAULT_ROW_GROUP_ROWS = Integer.MAX_VALUE;
         public static final long DEFAULT_ROW_GROUP_BYTES = ParquetWriter.DEFAULT_BLOCK_SIZE;
         // Keeps ids (file × rowsPerFile + row) and bad-row positions ((2k + 1) × rowsPerFile) far from overflow.
         private static final long MAX_TOTAL_ROWS = 1L << 40;
+
+        /** DOUBLE feature columns. */
+        public Spec(int files, long rowsPerFile, int rowGroupRows, long rowGroupBytes, int features, long seed,
+                int badRowsPerFile, boolean namedColumns) {
+            this(files, rowsPerFile, rowGroupRows, rowGroupBytes, features, seed, badRowsPerFile, namedColumns, false);
+        }
 
         public Spec {
             if (files < 1) {
@@ -130,15 +138,19 @@ public final class SyntheticData {
         }
 
         public Spec withRowGroupRows(int rows) {
-            return new Spec(files, rowsPerFile, rows, rowGroupBytes, features, seed, badRowsPerFile, namedColumns);
+            return new Spec(files, rowsPerFile, rows, rowGroupBytes, features, seed, badRowsPerFile, namedColumns, floatFeatures);
         }
 
         public Spec withRowGroupBytes(long bytes) {
-            return new Spec(files, rowsPerFile, rowGroupRows, bytes, features, seed, badRowsPerFile, namedColumns);
+            return new Spec(files, rowsPerFile, rowGroupRows, bytes, features, seed, badRowsPerFile, namedColumns, floatFeatures);
         }
 
         public Spec withBadRowsPerFile(int rows) {
-            return new Spec(files, rowsPerFile, rowGroupRows, rowGroupBytes, features, seed, rows, namedColumns);
+            return new Spec(files, rowsPerFile, rowGroupRows, rowGroupBytes, features, seed, rows, namedColumns, floatFeatures);
+        }
+
+        public Spec withFloatFeatures() {
+            return new Spec(files, rowsPerFile, rowGroupRows, rowGroupBytes, features, seed, badRowsPerFile, namedColumns, true);
         }
 
         /** Feature column names in file order. */
@@ -160,7 +172,7 @@ public final class SyntheticData {
             Types.MessageTypeBuilder builder = Types.buildMessage();
             builder.required(PrimitiveTypeName.INT64).named(ID_COLUMN);
             for (String feature : featureColumns()) {
-                builder.optional(PrimitiveTypeName.DOUBLE).named(feature);
+                builder.optional(floatFeatures ? PrimitiveTypeName.FLOAT : PrimitiveTypeName.DOUBLE).named(feature);
             }
             builder.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(REGION_COLUMN);
             builder.required(PrimitiveTypeName.INT32).named(LABEL_COLUMN);
@@ -524,6 +536,7 @@ public final class SyntheticData {
     private static final class RowWriteSupport extends WriteSupport<Row> {
         private final MessageType schema;
         private final String[] featureNames;
+        private final boolean floatFeatures;
         private final int regionIndex;
         private final int labelIndex;
         private RecordConsumer consumer;
@@ -535,6 +548,8 @@ public final class SyntheticData {
             for (int column = 0; column < features; column++) {
                 featureNames[column] = schema.getFieldName(column + 1);
             }
+            this.floatFeatures = features > 0
+                    && schema.getType(1).asPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FLOAT;
             this.regionIndex = features + 1;
             this.labelIndex = features + 2;
         }
@@ -563,7 +578,11 @@ public final class SyntheticData {
             for (int column = 0; column < featureNames.length; column++) {
                 if (!row.nulls[column]) {
                     consumer.startField(featureNames[column], column + 1);
-                    consumer.addDouble(row.values[column]);
+                    if (floatFeatures) {
+                        consumer.addFloat((float) row.values[column]);
+                    } else {
+                        consumer.addDouble(row.values[column]);
+                    }
                     consumer.endField(featureNames[column], column + 1);
                 }
             }

@@ -27,7 +27,9 @@ import org.apache.parquet.schema.Type;
  * per-row objects for numeric columns), and says exactly where it is, so a restarted job can reopen the file at
  * ({@link #rowGroup()}, {@link #rowOffsetInGroup()}) and continue with the next row.
  *
- * <p>Only the requested columns' chunks are fetched. Row groups are read by index, one at a time, so memory is
+ * <p>INT32, INT64, FLOAT and DOUBLE columns are decoded a page at a time in bulk ({@link NumericChunkReader}); boolean
+ * and binary columns go through parquet-java's column reader value by value. Only the requested columns' chunks are
+ * fetched. Row groups are read by index, one at a time, so memory is
  * bounded by one row group of the requested columns. Not thread-safe.
  */
 public final class ColumnarParquetReader implements AutoCloseable {
@@ -51,7 +53,9 @@ public final class ColumnarParquetReader implements AutoCloseable {
     private long rowOffsetInGroup;
     private long rowsRead;
     private PageReadStore pages;
+    /** Per column of the current row group: one of these two is set, by the column's kind. */
     private final ColumnReader[] columnReaders;
+    private final NumericChunkReader[] numericReaders;
     private boolean failed;
     private boolean closed;
 
@@ -90,6 +94,7 @@ public final class ColumnarParquetReader implements AutoCloseable {
             maxDefinitionLevels[i] = descriptors[i].getMaxDefinitionLevel();
         }
         this.columnReaders = new ColumnReader[fields.size()];
+        this.numericReaders = new NumericChunkReader[fields.size()];
         this.ignoringConverter = new IgnoringGroupConverter(fields.size());
         this.createdBy = fileReader.getFooter().getFileMetaData().getCreatedBy();
         List<BlockMetaData> blocks = fileReader.getRowGroups();
@@ -294,11 +299,21 @@ public final class ColumnarParquetReader implements AutoCloseable {
         pages = fileReader.readRowGroup(rowGroup);
         ColumnReadStoreImpl readStore = new ColumnReadStoreImpl(pages, ignoringConverter, projection, createdBy);
         for (int column = 0; column < descriptors.length; column++) {
-            columnReaders[column] = readStore.getColumnReader(descriptors[column]);
+            if (readsInBulk(kinds[column])) {
+                numericReaders[column] = new NumericChunkReader(descriptors[column], kinds[column],
+                        pages.getPageReader(descriptors[column]));
+                numericReaders[column].skip(rowOffsetInGroup);
+            } else {
+                // Column readers are made lazily: columns read in bulk never get one, so their pages are read once.
+                columnReaders[column] = readStore.getColumnReader(descriptors[column]);
+                skipRows(columnReaders[column], maxDefinitionLevels[column], rowOffsetInGroup);
+            }
         }
-        for (int column = 0; column < descriptors.length; column++) {
-            skipRows(columnReaders[column], maxDefinitionLevels[column], rowOffsetInGroup);
-        }
+    }
+
+    /** Numbers other than BOOLEAN (bit-packed, rare as a feature) are decoded in bulk; the rest value by value. */
+    private static boolean readsInBulk(ColumnKind kind) {
+        return kind == ColumnKind.INT32 || kind == ColumnKind.INT64 || kind == ColumnKind.FLOAT || kind == ColumnKind.DOUBLE;
     }
 
     /** Skips rows without decoding them into values; flat columns have one value (or null) per row. */
@@ -311,50 +326,19 @@ public final class ColumnarParquetReader implements AutoCloseable {
         }
     }
 
-    private void readColumn(int column, ColumnVector vector, int count) {
-        ColumnReader reader = columnReaders[column];
-        int maxDefinitionLevel = maxDefinitionLevels[column];
+    private void readColumn(int column, ColumnVector vector, int count) throws IOException {
         int start = vector.size;
         int end = start + count;
         vector.ensureCapacity(end);
+        if (numericReaders[column] != null) {
+            numericReaders[column].read(vector, start, count);
+            vector.size = end;
+            return;
+        }
+        ColumnReader reader = columnReaders[column];
+        int maxDefinitionLevel = maxDefinitionLevels[column];
         boolean[] nulls = vector.nulls;
         switch (kinds[column]) {
-            case DOUBLE -> {
-                double[] values = vector.doubles;
-                for (int row = start; row < end; row++) {
-                    boolean present = reader.getCurrentDefinitionLevel() == maxDefinitionLevel;
-                    values[row] = present ? reader.getDouble() : Double.NaN;
-                    nulls[row] = !present;
-                    reader.consume();
-                }
-            }
-            case FLOAT -> {
-                double[] values = vector.doubles;
-                for (int row = start; row < end; row++) {
-                    boolean present = reader.getCurrentDefinitionLevel() == maxDefinitionLevel;
-                    values[row] = present ? reader.getFloat() : Double.NaN;
-                    nulls[row] = !present;
-                    reader.consume();
-                }
-            }
-            case INT64 -> {
-                long[] values = vector.longs;
-                for (int row = start; row < end; row++) {
-                    boolean present = reader.getCurrentDefinitionLevel() == maxDefinitionLevel;
-                    values[row] = present ? reader.getLong() : 0;
-                    nulls[row] = !present;
-                    reader.consume();
-                }
-            }
-            case INT32 -> {
-                long[] values = vector.longs;
-                for (int row = start; row < end; row++) {
-                    boolean present = reader.getCurrentDefinitionLevel() == maxDefinitionLevel;
-                    values[row] = present ? reader.getInteger() : 0;
-                    nulls[row] = !present;
-                    reader.consume();
-                }
-            }
             case BOOLEAN -> {
                 long[] values = vector.longs;
                 for (int row = start; row < end; row++) {
@@ -374,7 +358,8 @@ public final class ColumnarParquetReader implements AutoCloseable {
                     reader.consume();
                 }
             }
-            case OTHER -> throw new IllegalStateException("Column '" + columns.get(column).name() + "' is not readable");
+            case INT32, INT64, FLOAT, DOUBLE, OTHER ->
+                    throw new IllegalStateException("Column '" + columns.get(column).name() + "' is not read value by value");
         }
         vector.size = end;
     }
@@ -385,6 +370,7 @@ public final class ColumnarParquetReader implements AutoCloseable {
             PageReadStore current = pages;
             pages = null;
             Arrays.fill(columnReaders, null);
+            Arrays.fill(numericReaders, null);
             current.close();
         }
     }

@@ -307,6 +307,26 @@ class SyntheticDataTests {
     }
 
     @Test
+    void floatFeaturesHoldTheDoubleFeaturesNarrowed() throws IOException {
+        // given
+        Spec doubles = Spec.anonymous(1, 500, 4, 7);
+        Path doubleFile = SyntheticData.write(doubles, directory.resolve("doubles")).getFirst();
+        Path floatFile = SyntheticData.write(doubles.withFloatFeatures(), directory.resolve("floats")).getFirst();
+
+        // when
+        Dataset fromDoubles = SyntheticData.readForTraining(List.of(doubleFile), doubles.featureColumns(), SyntheticData.LABEL_COLUMN);
+        Dataset fromFloats = SyntheticData.readForTraining(List.of(floatFile), doubles.featureColumns(), SyntheticData.LABEL_COLUMN);
+
+        // then
+        try (ParquetFileReader reader = open(floatFile)) {
+            assertThat(reader.getFileMetaData().getSchema().getType("f00").asPrimitiveType().getPrimitiveTypeName().name())
+                    .isEqualTo("FLOAT");
+        }
+        assertThat(fromFloats.rowMajorFeatures()).containsExactly(fromDoubles.rowMajorFeatures());
+        assertThat(fromFloats.labels()).containsExactly(fromDoubles.labels());
+    }
+
+    @Test
     void namedColumnsAllowAtMostTwelveFeatures() {
         assertThatThrownBy(() -> new Spec(1, 10, 100, 1 << 20, 13, 1, 0, true))
                 .isInstanceOf(IllegalArgumentException.class)

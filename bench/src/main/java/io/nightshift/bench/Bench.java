@@ -89,6 +89,8 @@ public final class Bench {
     private final List<Sample> samples = new ArrayList<>();
 
     private Path mainData;
+    /** The same rows as {@link #mainData} with FLOAT features: the IO ceiling and the logistic regression run on both. */
+    private Path floatData;
     private Path heavyInput;
     private Path halfInput;
     private Path largeData;
@@ -126,12 +128,13 @@ public final class Bench {
     private void run() throws Exception {
         long started = System.nanoTime();
         log("preparing data: %,d rows in %d files (row groups of %,d rows), models", rows, BenchData.FILES, BenchData.ROW_GROUP_ROWS);
-        mainData = BenchData.dataset(work.resolve("data-" + rows), rows);
+        mainData = BenchData.dataset(work.resolve("data-" + rows), rows, false);
+        floatData = BenchData.dataset(work.resolve("data-float-" + rows), rows, true);
         heavyInput = BenchData.subset(mainData, work.resolve("input-heavy"), HEAVY_FILES);
         halfInput = BenchData.subset(mainData, work.resolve("input-half"), BenchData.FILES / 2);
         if (rowsLarge && cases.contains(6)) {
             log("preparing data: 10,000,000 rows for case 6");
-            largeData = BenchData.dataset(work.resolve("data-10000000"), 10_000_000);
+            largeData = BenchData.dataset(work.resolve("data-10000000"), 10_000_000, false);
         }
         models = BenchData.models(work.resolve("models"));
         log("data ready in %.0f s", (System.nanoTime() - started) / 1e9);
@@ -142,13 +145,9 @@ public final class Bench {
                 Path input = input(model);
                 long modelRows = rowsIn(model);
                 if (cases.contains(1)) {
-                    Sample run = nightshift("1/nightshift/" + model.name(), 1, repetition, model, input, List.of(), List.of());
-                    samples.add(run);
-                    if (run.extra().get("scoreSeconds") instanceof Double scoreSeconds) {
-                        // The same run's score step alone: planning (model load, test inference, footers) and the
-                        // manifest commit are a fixed cost per run that a short benchmark run magnifies.
-                        samples.add(new Sample("1/nightshift-score-step/" + model.name(), 1, repetition, run.rows(), scoreSeconds,
-                                run.wallSeconds(), run.peakRssKb(), run.gcPauseMillis(), run.exitCode(), Map.of()));
+                    scoringRun("", model, input, repetition);
+                    if (model == models.getFirst()) {
+                        scoringRun("-float", model, BenchData.files(floatData), repetition);
                     }
                 }
                 if (cases.contains(2)) {
@@ -159,7 +158,12 @@ public final class Bench {
                 }
             }
             if (cases.contains(3)) {
-                samples.add(ioCeiling(repetition));
+                samples.add(ioCeiling("3/parquet-java", mainData, repetition));
+                samples.add(ioCeiling("3/parquet-java-float", floatData, repetition));
+                for (String mode : List.of("ceiling", "nightshift")) {
+                    samples.add(readRate("3/read-" + mode, mainData, mode, repetition));
+                    samples.add(readRate("3/read-" + mode + "-float", floatData, mode, repetition));
+                }
             }
             BenchData.Model logistic = models.getFirst();
             if (cases.contains(5)) {
@@ -203,6 +207,18 @@ public final class Bench {
             log("appended the run to docs/BENCHMARKS.md and replaced docs/benchmarks.svg");
         }
         log("total %.1f minutes", minutes);
+    }
+
+    /** Case 1 on one input: the whole run and, as a second sample, the same run's score step alone. */
+    private void scoringRun(String dataSuffix, BenchData.Model model, Path input, int repetition) throws IOException, InterruptedException {
+        Sample run = nightshift("1/nightshift" + dataSuffix + "/" + model.name(), 1, repetition, model, input, List.of(), List.of());
+        samples.add(run);
+        if (run.extra().get("scoreSeconds") instanceof Double scoreSeconds) {
+            // The same run's score step alone: planning (model load, test inference, footers) and the
+            // manifest commit are a fixed cost per run that a short benchmark run magnifies.
+            samples.add(new Sample("1/nightshift-score-step" + dataSuffix + "/" + model.name(), 1, repetition, run.rows(), scoreSeconds,
+                    run.wallSeconds(), run.peakRssKb(), run.gcPauseMillis(), run.exitCode(), Map.of()));
+        }
     }
 
     private Path input(BenchData.Model model) {
@@ -286,18 +302,28 @@ public final class Bench {
         return resultSample(variant, 2, repetition, child.await(3600));
     }
 
-    private Sample ioCeiling(int repetition) throws IOException, InterruptedException {
-        String variant = "3/parquet-java";
-        Path output = work.resolve("out/io-r" + repetition);
+    private Sample ioCeiling(String variant, Path data, int repetition) throws IOException, InterruptedException {
+        String slug = variant.replace('/', '_') + "-r" + repetition;
+        Path output = work.resolve("out/" + slug);
         BenchData.deleteRecursively(output);
         List<String> jvm = new ArrayList<>(NIGHTSHIFT_FLAGS);
         jvm.addAll(List.of("-cp", benchClasspath));
         log("  %-32s ...", variant);
-        ChildProcess child = ChildProcess.start(java, jvm, List.of(IoCeiling.class.getName(), BenchData.files(mainData).toString(),
-                output.toString(), Integer.toString(cores)), Map.of(), work.resolve("logs/io-r" + repetition + ".log"));
+        ChildProcess child = ChildProcess.start(java, jvm, List.of(IoCeiling.class.getName(), BenchData.files(data).toString(),
+                output.toString(), Integer.toString(cores)), Map.of(), work.resolve("logs/" + slug + ".log"));
         Sample sample = resultSample(variant, 3, repetition, child.await(3600));
         BenchData.deleteRecursively(output);
         return sample;
+    }
+
+    /** Case 3's read half alone ({@link ReadRate}): the ceiling's page decoding, or Nightshift's reader. */
+    private Sample readRate(String variant, Path data, String mode, int repetition) throws IOException, InterruptedException {
+        List<String> jvm = new ArrayList<>(NIGHTSHIFT_FLAGS);
+        jvm.addAll(List.of("-cp", benchClasspath));
+        log("  %-32s ...", variant);
+        ChildProcess child = ChildProcess.start(java, jvm, List.of(ReadRate.class.getName(), BenchData.files(data).toString(),
+                Integer.toString(cores), mode), Map.of(), work.resolve("logs/" + variant.replace('/', '_') + "-r" + repetition + ".log"));
+        return resultSample(variant, 3, repetition, child.await(3600));
     }
 
     private Sample spark(BenchData.Model model, Path input, int repetition) throws IOException, InterruptedException {

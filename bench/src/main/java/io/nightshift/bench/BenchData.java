@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 /**
  * The benchmark's inputs, generated deterministically (no downloads) and reused between invocations when the same
  * spec was generated before: Parquet files of id + 30 DOUBLE features (+ region, label) in row groups of
- * {@value #ROW_GROUP_ROWS} rows, Snappy, and the three ONNX models.
+ * {@value #ROW_GROUP_ROWS} rows, Snappy; the same rows with FLOAT features (the common case for exported features,
+ * half the bytes per value); and the three ONNX models.
  */
 final class BenchData {
 
@@ -33,20 +34,22 @@ final class BenchData {
     }
 
     /**
-     * {@code rows} rows in {@link #FILES} files under {@code directory}; regenerated only when the marker written after
-     * a complete generation does not match.
+     * {@code rows} rows in {@link #FILES} files under {@code directory}, features DOUBLE or ({@code floatFeatures}) FLOAT;
+     * regenerated only when the marker written after a complete generation does not match.
      */
-    static Path dataset(Path directory, long rows) throws IOException {
+    static Path dataset(Path directory, long rows, boolean floatFeatures) throws IOException {
         long rowsPerFile = Math.max(1, rows / FILES);
         int files = (int) Math.min(FILES, rows);
-        String marker = "files=" + files + " rowsPerFile=" + rowsPerFile + " rowGroupRows=" + ROW_GROUP_ROWS + " seed=" + SEED;
+        String marker = "files=" + files + " rowsPerFile=" + rowsPerFile + " rowGroupRows=" + ROW_GROUP_ROWS + " seed=" + SEED
+                + (floatFeatures ? " features=FLOAT" : "");
         Path markerFile = directory.resolve("_bench_spec");
         if (Files.exists(markerFile) && Files.readString(markerFile).equals(marker)) {
             return directory;
         }
         deleteRecursively(directory);
         Path files_ = directory.resolve("files");
-        SyntheticData.write(SyntheticData.Spec.anonymous(files, rowsPerFile, FEATURES, SEED).withRowGroupRows(ROW_GROUP_ROWS), files_);
+        SyntheticData.Spec spec = SyntheticData.Spec.anonymous(files, rowsPerFile, FEATURES, SEED).withRowGroupRows(ROW_GROUP_ROWS);
+        SyntheticData.write(floatFeatures ? spec.withFloatFeatures() : spec, files_);
         Files.writeString(markerFile, marker);
         return directory;
     }

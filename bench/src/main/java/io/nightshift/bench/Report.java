@@ -92,6 +92,15 @@ final class Report {
                 rate("1/nightshift/heavy") / rate("2/onnxruntime/heavy"), 0.90, true, "case 1 / case 2"));
         ratios.add(new Ratio("Nightshift / IO ceiling, lr (IO efficiency)", rate("1/nightshift/lr") / rate("3/parquet-java"), Double.NaN,
                 true, "case 1 / case 3 (reported, no target)"));
+        ratios.add(new Ratio("Nightshift / IO ceiling, lr, FLOAT data", rate("1/nightshift-float/lr") / rate("3/parquet-java-float"),
+                Double.NaN, true, "case 1 / case 3 on the FLOAT copy of the data (reported, no target)"));
+        ratios.add(new Ratio("Nightshift score step / IO ceiling, lr, FLOAT data",
+                rate("1/nightshift-score-step-float/lr") / rate("3/parquet-java-float"), Double.NaN, true,
+                "case 1's score step alone / case 3, FLOAT data (reported, no target)"));
+        ratios.add(new Ratio("Nightshift reader / ceiling's page decoding, read only, DOUBLE", rate("3/read-nightshift")
+                / rate("3/read-ceiling"), 0.90, true, "ReadRate nightshift / ReadRate ceiling"));
+        ratios.add(new Ratio("Nightshift reader / ceiling's page decoding, read only, FLOAT", rate("3/read-nightshift-float")
+                / rate("3/read-ceiling-float"), 0.90, true, "ReadRate nightshift / ReadRate ceiling, FLOAT data"));
         for (String model : MODELS) {
             ratios.add(new Ratio("Nightshift / Spark, " + model, rate("1/nightshift/" + model) / rate("4/spark/" + model), 3.0, true,
                     "case 1 / case 4"));
@@ -116,14 +125,14 @@ final class Report {
 
     String table() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-30s %5s %14s %14s %14s %10s %10s %8s%n", "case", "runs", "median rows/s", "min", "max",
+        out.append(String.format(Locale.ROOT, "%-34s %5s %14s %14s %14s %10s %10s %8s%n", "case", "runs", "median rows/s", "min", "max",
                 "peak RSS", "GC pauses", "wall s"));
         for (Stats stat : stats.values()) {
-            out.append(String.format(Locale.ROOT, "%-30s %5s %,14.0f %,14.0f %,14.0f %7d MiB %7.0f ms %8.1f%n", stat.variant(),
+            out.append(String.format(Locale.ROOT, "%-34s %5s %,14.0f %,14.0f %,14.0f %7d MiB %7.0f ms %8.1f%n", stat.variant(),
                     stat.failures() == 0 ? Integer.toString(stat.runs()) : stat.runs() + "!" + stat.failures(), stat.median(), stat.min(),
                     stat.max(), stat.medianRssKb() / 1024, stat.medianGcMillis(), stat.medianWallSeconds()));
         }
-        out.append(String.format(Locale.ROOT, "%n%-30s %,14.0f %,14.0f %,14.0f%n", "combined ceiling (lr/mlp/heavy)", combinedCeiling("lr"),
+        out.append(String.format(Locale.ROOT, "%n%-34s %,14.0f %,14.0f %,14.0f%n", "combined ceiling (lr/mlp/heavy)", combinedCeiling("lr"),
                 combinedCeiling("mlp"), combinedCeiling("heavy")));
         out.append(String.format(Locale.ROOT, "%n%-62s %8s %8s  %s%n", "ratio", "value", "target", ""));
         for (Ratio ratio : ratios) {
