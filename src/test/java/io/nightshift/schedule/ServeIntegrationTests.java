@@ -122,7 +122,8 @@ class ServeIntegrationTests {
                     .isEqualTo(Duration.ofSeconds(5));
         }
         assertThat(count("SELECT COUNT(*) FROM NS_FIRE WHERE JOB_NAME = 'every5' AND (STATUS <> 'LAUNCHED' OR OUTCOME <> 'COMPLETED')"))
-                .as("fires not launched or not completed").isZero();
+                .as("fires not launched or not completed: %s%n--- node a:%n%s%n--- node b:%n%s", unsettled(), a.output(), b.output())
+                .isZero();
         long runs = count("SELECT COUNT(DISTINCT e.JOB_INSTANCE_ID) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p"
                 + " ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID WHERE p.PARAMETER_NAME = 'fire.time'");
         long fireTimesWithRuns = count("SELECT COUNT(DISTINCT p.PARAMETER_VALUE) FROM BATCH_JOB_EXECUTION_PARAMS p"
@@ -398,6 +399,20 @@ class ServeIntegrationTests {
             }
             throw e;
         }
+    }
+
+    /** The fires of every5 that did not end COMPLETED, with their status, outcome, node and reason, for a failure message. */
+    private String unsettled() throws SQLException {
+        StringBuilder fires = new StringBuilder();
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT FIRE_TIME, STATUS, OUTCOME, NODE, RUN_KEY, REASON FROM NS_FIRE"
+                        + " WHERE JOB_NAME = 'every5' AND (STATUS <> 'LAUNCHED' OR OUTCOME <> 'COMPLETED') ORDER BY FIRE_TIME")) {
+            while (rows.next()) {
+                fires.append(String.format("%n  %s %s %s on %s run %s: %s", rows.getString(1), rows.getString(2),
+                        rows.getString(3), rows.getString(4), rows.getString(5), rows.getString(6)));
+            }
+        }
+        return fires.toString();
     }
 
     private String string(String sql) throws SQLException {
