@@ -2,7 +2,8 @@ package io.nightshift.model;
 
 /**
  * A batch of model input: {@code rows × width} raw feature values in row-major order. Nulls arrive as NaN and are
- * replaced by the feature's fill value; the model's preprocessing is applied in place when the block is scored.
+ * replaced by the feature's fill value when the block is scored, with the model's preprocessing, into the scorer's own
+ * buffer (the block itself is left as it is).
  */
 public record FeatureBlock(float[] values, int rows, int width) {
     public FeatureBlock {

@@ -32,12 +32,12 @@ public final class LoadedModel implements AutoCloseable {
 
     private final ModelArtifact artifact;
     private final List<ModelSpec.FeatureSpec> features;
-    private final ZooModel<FeatureBlock, ScoreBlock> model;
+    private final ZooModel<ModelTranslator.Input, ScoreBlock> model;
     private final List<String> outputColumns;
     private final OnnxRuntimeGuard guard;
     private volatile boolean closed;
 
-    private LoadedModel(ModelArtifact artifact, List<ModelSpec.FeatureSpec> features, ZooModel<FeatureBlock, ScoreBlock> model,
+    private LoadedModel(ModelArtifact artifact, List<ModelSpec.FeatureSpec> features, ZooModel<ModelTranslator.Input, ScoreBlock> model,
             List<String> outputColumns, OnnxRuntimeGuard guard) {
         this.artifact = artifact;
         this.features = features;
@@ -114,9 +114,9 @@ public final class LoadedModel implements AutoCloseable {
             }
         }
         ModelTranslator translator = new ModelTranslator(probe.inputName(), features, outputNames, widths);
-        Criteria<FeatureBlock, ScoreBlock> criteria = criteria(artifact.onnxFile(), translator, options);
+        Criteria<ModelTranslator.Input, ScoreBlock> criteria = criteria(artifact.onnxFile(), translator, options);
         try {
-            ZooModel<FeatureBlock, ScoreBlock> model = criteria.loadModel();
+            ZooModel<ModelTranslator.Input, ScoreBlock> model = criteria.loadModel();
             return new LoadedModel(artifact, List.copyOf(features), model, List.copyOf(columns), guard);
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
             if (options.device() == InferenceOptions.Device.GPU) {
@@ -133,10 +133,10 @@ public final class LoadedModel implements AutoCloseable {
      * How DJL is asked to load the model: the ONNX Runtime engine on the chosen device (for {@code gpu}, DJL's engine
      * adds ONNX Runtime's CUDA execution provider to the session options) with explicit thread counts.
      */
-    static Criteria<FeatureBlock, ScoreBlock> criteria(java.nio.file.Path onnxFile, ModelTranslator translator,
+    static Criteria<ModelTranslator.Input, ScoreBlock> criteria(java.nio.file.Path onnxFile, ModelTranslator translator,
             InferenceOptions options) {
         return Criteria.builder()
-                .setTypes(FeatureBlock.class, ScoreBlock.class)
+                .setTypes(ModelTranslator.Input.class, ScoreBlock.class)
                 .optModelPath(onnxFile)
                 .optEngine("OnnxRuntime")
                 .optDevice(device(options))

@@ -9,24 +9,28 @@ import ai.djl.translate.TranslateException;
  */
 public final class ModelScorer implements AutoCloseable {
 
-    private final Predictor<FeatureBlock, ScoreBlock> predictor;
+    private final Predictor<ModelTranslator.Input, ScoreBlock> predictor;
     private final String modelName;
     private final LoadedModel model;
+    private final ModelTranslator.InputBuffer input = new ModelTranslator.InputBuffer();
 
-    ModelScorer(Predictor<FeatureBlock, ScoreBlock> predictor, String modelName, LoadedModel model) {
+    ModelScorer(Predictor<ModelTranslator.Input, ScoreBlock> predictor, String modelName, LoadedModel model) {
         this.predictor = predictor;
         this.modelName = modelName;
         this.model = model;
     }
 
-    /** Scores a block; the block's values are preprocessed in place. */
+    /**
+     * Scores a block. The block is not changed: its values are preprocessed into this scorer's reused direct buffer,
+     * which ONNX Runtime reads without a copy.
+     */
     public ScoreBlock score(FeatureBlock block) {
         if (block.rows() == 0) {
             return new ScoreBlock(new float[0][], 0);
         }
         try {
             ScoreBlock scores = model.use("score a batch of " + block.rows() + " rows with model " + modelName,
-                    () -> predictor.predict(block));
+                    () -> predictor.predict(new ModelTranslator.Input(block, input)));
             if (scores.rows() != block.rows()) {
                 throw new ModelException("Model " + modelName + " returned " + scores.rows() + " rows for " + block.rows()
                         + " input rows");

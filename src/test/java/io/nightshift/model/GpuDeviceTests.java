@@ -48,7 +48,7 @@ class GpuDeviceTests {
         InferenceOptions options = new InferenceOptions(InferenceOptions.Device.GPU, 2);
 
         // when
-        Criteria<FeatureBlock, ScoreBlock> criteria = LoadedModel.criteria(directory.resolve("model.onnx"), translator(), options);
+        Criteria<ModelTranslator.Input, ScoreBlock> criteria = LoadedModel.criteria(directory.resolve("model.onnx"), translator(), options);
 
         // then
         assertThat(criteria.getEngine()).isEqualTo("OnnxRuntime");
@@ -59,7 +59,7 @@ class GpuDeviceTests {
 
     @Test
     void cpuOptionsBuildCriteriaOnTheCpu() {
-        Criteria<FeatureBlock, ScoreBlock> criteria = LoadedModel.criteria(directory.resolve("model.onnx"), translator(),
+        Criteria<ModelTranslator.Input, ScoreBlock> criteria = LoadedModel.criteria(directory.resolve("model.onnx"), translator(),
                 InferenceOptions.cpu(1));
 
         assertThat(criteria.getDevice()).isEqualTo(Device.cpu());

@@ -107,7 +107,7 @@ public final class Bench {
         rows = Long.parseLong(options.getOrDefault("rows", "2000000").replace("_", ""));
         repeat = Integer.parseInt(options.getOrDefault("repeat", "3"));
         cases = new HashSet<>();
-        for (String number : options.getOrDefault("cases", "1,2,3,4,5,6,7").split(",")) {
+        for (String number : options.getOrDefault("cases", "1,2,3,4,5,6,7,8").split(",")) {
             cases.add(Integer.parseInt(number.trim()));
         }
         rowsLarge = options.containsKey("rows-large");
@@ -188,6 +188,11 @@ public final class Bench {
             }
             if (cases.contains(7) && repetition == 1) {
                 samples.add(resume(logistic));
+            }
+            if (cases.contains(8)) {
+                for (BenchData.Model model : models.subList(0, 2)) {
+                    samples.add(batchOverhead(model, repetition));
+                }
             }
         }
         double minutes = (System.nanoTime() - started) / 60e9;
@@ -324,6 +329,28 @@ public final class Bench {
         ChildProcess child = ChildProcess.start(java, jvm, List.of(ReadRate.class.getName(), BenchData.files(data).toString(),
                 Integer.toString(cores), mode), Map.of(), work.resolve("logs/" + variant.replace('/', '_') + "-r" + repetition + ".log"));
         return resultSample(variant, 3, repetition, child.await(3600));
+    }
+
+    /** Case 8: one 1,024-row inference call, raw ONNX Runtime against Nightshift's scorer and DJL fed a float[]. */
+    private Sample batchOverhead(BenchData.Model model, int repetition) throws IOException, InterruptedException {
+        String variant = "8/batch-overhead/" + model.name();
+        List<String> jvm = new ArrayList<>(NIGHTSHIFT_FLAGS);
+        jvm.addAll(List.of("-cp", benchClasspath));
+        log("  %-32s ...", variant);
+        int batches = model.name().equals("lr") ? 2_000 : 100;
+        ChildProcess.Outcome outcome = ChildProcess.start(java, jvm, List.of(BatchOverhead.class.getName(), model.file().toString(),
+                "1024", Integer.toString(batches), "9"), Map.of(), work.resolve("logs/" + variant.replace('/', '_') + "-r" + repetition
+                + ".log")).await(3600);
+        Sample sample = resultSample(variant, 8, repetition, outcome);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        for (String key : List.of("rawMillisPerBatch", "nightshiftMillisPerBatch", "djlFloatArrayMillisPerBatch")) {
+            Matcher value = Pattern.compile("\"" + key + "\": ([0-9.]+)").matcher(outcome.output());
+            if (value.find()) {
+                extra.put(key, Double.parseDouble(value.group(1)));
+            }
+        }
+        return new Sample(sample.variant(), sample.caseNumber(), sample.repetition(), sample.rows(), sample.seconds(),
+                sample.wallSeconds(), sample.peakRssKb(), sample.gcPauseMillis(), sample.exitCode(), extra);
     }
 
     private Sample spark(BenchData.Model model, Path input, int repetition) throws IOException, InterruptedException {

@@ -72,6 +72,14 @@ final class Report {
         return stat == null || stat.median() == 0 ? Double.NaN : stat.median();
     }
 
+    /** The median over a variant's samples of one of its extra figures, NaN when none has it. */
+    private double extra(String variant, String key) {
+        double[] values = samples.stream().filter(sample -> sample.variant().equals(variant))
+                .map(sample -> sample.extra().get(key)).filter(value -> value instanceof Double).mapToDouble(value -> (Double) value)
+                .sorted().toArray();
+        return values.length == 0 ? Double.NaN : median(values);
+    }
+
     double combinedCeiling(String model) {
         double compute = rate("2/onnxruntime/" + model);
         double io = rate("3/parquet-java");
@@ -104,6 +112,13 @@ final class Report {
         for (String model : MODELS) {
             ratios.add(new Ratio("Nightshift / Spark, " + model, rate("1/nightshift/" + model) / rate("4/spark/" + model), 3.0, true,
                     "case 1 / case 4"));
+        }
+        for (String model : List.of("lr", "mlp")) {
+            String variant = "8/batch-overhead/" + model;
+            ratios.add(new Ratio("One 1,024-row call, Nightshift's scorer / raw session, " + model, extra(variant, "nightshiftMillisPerBatch")
+                    / extra(variant, "rawMillisPerBatch"), Double.NaN, false, "case 8, ms per batch (reported, no target)"));
+            ratios.add(new Ratio("One 1,024-row call, DJL fed a float[] / raw session, " + model, extra(variant, "djlFloatArrayMillisPerBatch")
+                    / extra(variant, "rawMillisPerBatch"), Double.NaN, false, "case 8, ms per batch (reported, no target)"));
         }
         ratios.add(new Ratio("Checkpoint cost, commit every 10k vs once", 1 - rate("5/commit-every-10k") / rate("5/commit-once"), 0.03,
                 false, "1 - case 5 (10k) / case 5 (once)"));
