@@ -45,7 +45,16 @@ public final class FeatureAssembler {
      * the model's order) into a new block, and finds each row's reject reason: its first bad feature in model order.
      */
     public AssembledFeatures assemble(ColumnVector[] columns, int firstFeature, int rows) {
-        float[] packed = new float[rows * width];
+        return assemble(columns, firstFeature, rows, null);
+    }
+
+    /**
+     * As {@link #assemble(ColumnVector[], int, int)}, packing into {@code reuse} when it holds {@code rows × width}
+     * values (else into a new array): for a caller that is done with the previous batch's block before packing the
+     * next one, as a scoring partition is.
+     */
+    public AssembledFeatures assemble(ColumnVector[] columns, int firstFeature, int rows, float[] reuse) {
+        float[] packed = reuse != null && reuse.length >= rows * width ? reuse : new float[rows * width];
         // Column by column: each feature's primitive array is read sequentially (row by row across 30 arrays was the
         // hottest loop of a run). A row's reason is its first bad feature in model order, as the message names it.
         RejectReason[] rowReasons = null;
@@ -117,6 +126,11 @@ public final class FeatureAssembler {
 
         public int rows() {
             return rows;
+        }
+
+        /** The array the values are packed into, for the caller to pass to its next {@code assemble}. */
+        public float[] values() {
+            return values;
         }
 
         /** Whether any row has a reject reason. */

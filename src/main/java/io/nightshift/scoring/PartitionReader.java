@@ -35,6 +35,12 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
     private final long runId;
 
     private ColumnarParquetReader reader;
+    /**
+     * The feature columns' vectors, refilled by every batch: a batch is scored as soon as it is read
+     * ({@link ScoringReader}) and only its id and passthrough columns outlive that, so these are free again by the
+     * next read. Saves allocating (and collecting) the features' arrays per batch: 30 features × 4,096 rows × 9 bytes.
+     */
+    private ColumnVector[] featureVectors;
     private long rowsRead;
     private boolean verifiedAtEnd;
 
@@ -72,9 +78,20 @@ final class PartitionReader implements ItemStreamReader<RowBatch> {
     @Override
     public RowBatch read() {
         List<ScoringPlan.PlannedColumn> columns = plan.columns();
+        int featureOffset = plan.featureOffset();
+        if (featureVectors == null) {
+            featureVectors = new ColumnVector[columns.size() - featureOffset];
+            for (int i = 0; i < featureVectors.length; i++) {
+                featureVectors[i] = new ColumnVector(ColumnKind.valueOf(columns.get(featureOffset + i).kind()), batchSize);
+            }
+        }
         ColumnVector[] vectors = new ColumnVector[columns.size()];
-        for (int i = 0; i < vectors.length; i++) {
+        for (int i = 0; i < featureOffset; i++) {
             vectors[i] = new ColumnVector(ColumnKind.valueOf(columns.get(i).kind()), batchSize);
+        }
+        for (int i = 0; i < featureVectors.length; i++) {
+            featureVectors[i].clear();
+            vectors[featureOffset + i] = featureVectors[i];
         }
         int rows;
         try {

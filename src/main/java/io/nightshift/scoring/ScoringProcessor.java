@@ -24,6 +24,8 @@ final class ScoringProcessor implements ItemProcessor<RowBatch, ScoredBatch>, It
     private final int featureOffset;
     private final FeatureAssembler assembler;
     private ModelScorer scorer;
+    /** The previous batch's packed features, scored already, so the next batch is packed into the same array. */
+    private float[] packed;
 
     ScoringProcessor(LoadedModel model, ScoringPlan plan) {
         this.model = model;
@@ -42,7 +44,8 @@ final class ScoringProcessor implements ItemProcessor<RowBatch, ScoredBatch>, It
     public ScoredBatch process(RowBatch batch) {
         int rows = batch.rows();
         ColumnVector[] columns = batch.columns();
-        FeatureAssembler.AssembledFeatures features = assembler.assemble(columns, featureOffset, rows);
+        FeatureAssembler.AssembledFeatures features = assembler.assemble(columns, featureOffset, rows, packed);
+        packed = features.values();
         int[] keep = null;
         int kept = rows;
         ColumnVector rejectIds = new ColumnVector(columns[0].kind(), 0);
