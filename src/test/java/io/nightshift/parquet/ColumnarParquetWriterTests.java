@@ -97,6 +97,66 @@ class ColumnarParquetWriterTests {
     }
 
     @Test
+    void writesPageChecksumsStatisticsAndPageIndexesLikeParquetJavasOwnWriter() throws IOException {
+        // given: nulls in every optional column, several row groups and many pages, batches of uneven size
+        Path path = directory.resolve("out.parquet");
+        int rows = 30_000;
+        try (ColumnarParquetWriter writer = ColumnarParquetWriter.create(storage, path.toUri().toString(), NUMBERS_SCHEMA, Map.of(),
+                SMALL_ROW_GROUPS.withPageBytes(4096))) {
+            for (int start = 0, size = 1; start < rows; start += size, size = Math.min(rows - start, size * 3 + 1)) {
+                writer.write(TestParquetFiles.numbersBatch(start, Math.min(size, rows - start)), Math.min(size, rows - start));
+            }
+        }
+
+        // when: parquet-java reads it back with page checksum verification on
+        org.apache.parquet.ParquetReadOptions options = org.apache.parquet.ParquetReadOptions.builder(new PlainParquetConfiguration())
+                .usePageChecksumVerification(true).build();
+        long nulls = 0;
+        double maxX = Double.NEGATIVE_INFINITY;
+        int pageCount = 0;
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(path), options)) {
+            List<BlockMetaData> rowGroups = reader.getRowGroups();
+
+            // then: several row groups, every chunk with statistics, a column index and pages near their target size
+            assertThat(rowGroups).hasSizeGreaterThan(1);
+            for (BlockMetaData rowGroup : rowGroups) {
+                for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+                    assertThat(chunk.getStatistics().isEmpty()).as("statistics of %s", chunk.getPath()).isFalse();
+                    assertThat(reader.readColumnIndex(chunk)).as("column index of %s", chunk.getPath()).isNotNull();
+                    org.apache.parquet.internal.column.columnindex.OffsetIndex pages = reader.readOffsetIndex(chunk);
+                    for (int page = 0; page < pages.getPageCount(); page++) {
+                        // compressed sizes; the target is 4 KiB uncompressed, met within one slice of rows
+                        assertThat(pages.getCompressedPageSize(page)).as("page %d of %s", page, chunk.getPath()).isLessThan(3 * 4096);
+                    }
+                    pageCount += pages.getPageCount();
+                    if (chunk.getPath().toDotString().equals("x")) {
+                        nulls += chunk.getStatistics().getNumNulls();
+                        maxX = Math.max(maxX, ((Number) chunk.getStatistics().genericGetMax()).doubleValue());
+                    }
+                }
+            }
+            // and every page decodes with its checksum verified
+            for (org.apache.parquet.column.page.PageReadStore pages = reader.readNextRowGroup(); pages != null;
+                    pages = reader.readNextRowGroup()) {
+                pages.close();
+            }
+        }
+        assertThat(pageCount).as("pages").isGreaterThan(3 * 10);
+        assertThat(nulls).isEqualTo((rows + 6) / 7);
+        assertThat(maxX).isEqualTo((rows - 1) * 0.5);
+        List<String> read = new ArrayList<>();
+        try (ParquetReader<Group> reader = exampleReader(new LocalInputFile(path))) {
+            for (Group group = reader.read(); group != null; group = reader.read()) {
+                read.add(group.getLong("id", 0) + "|" + (group.getFieldRepetitionCount("x") == 0 ? "null" : group.getDouble("x", 0)));
+            }
+        }
+        assertThat(read).hasSize(rows);
+        for (int i = 0; i < rows; i++) {
+            assertThat(read.get(i)).isEqualTo(i + "|" + (i % 7 == 0 ? "null" : Double.toString(i * 0.5)));
+        }
+    }
+
+    @Test
     void narrowsDoublesIntoFloatColumnsAndLongsIntoInt32AndBooleanColumns() throws IOException {
         MessageType schema = Types.buildMessage()
                 .required(PrimitiveTypeName.FLOAT).named("f")

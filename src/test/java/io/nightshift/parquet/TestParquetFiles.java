@@ -33,30 +33,32 @@ final class TestParquetFiles {
     static void writeNumbers(Storage storage, String uri, int rows, WriterOptions options) throws IOException {
         try (ColumnarParquetWriter writer = ColumnarParquetWriter.create(storage, uri, NUMBERS_SCHEMA, Map.of(), options)) {
             int batch = 1000;
-            ColumnVector ids = new ColumnVector(ColumnKind.INT64, batch);
-            ColumnVector xs = new ColumnVector(ColumnKind.DOUBLE, batch);
-            ColumnVector labels = new ColumnVector(ColumnKind.STRING, batch);
             for (int start = 0; start < rows; start += batch) {
-                ids.clear();
-                xs.clear();
-                labels.clear();
                 int end = Math.min(rows, start + batch);
-                for (int i = start; i < end; i++) {
-                    ids.appendLong(i);
-                    if (i % 7 == 0) {
-                        xs.appendNull();
-                    } else {
-                        xs.appendDouble(i * 0.5);
-                    }
-                    if (i % 11 == 0) {
-                        labels.appendNull();
-                    } else {
-                        labels.appendString("row-" + i % 100);
-                    }
-                }
-                writer.write(new ColumnVector[] {ids, xs, labels}, end - start);
+                writer.write(numbersBatch(start, end - start), end - start);
             }
         }
+    }
+
+    /** Rows {@code [start, start + count)} of the numbers file {@link #writeNumbers} describes, as one batch. */
+    static ColumnVector[] numbersBatch(int start, int count) {
+        ColumnVector ids = new ColumnVector(ColumnKind.INT64, count);
+        ColumnVector xs = new ColumnVector(ColumnKind.DOUBLE, count);
+        ColumnVector labels = new ColumnVector(ColumnKind.STRING, count);
+        for (int i = start; i < start + count; i++) {
+            ids.appendLong(i);
+            if (i % 7 == 0) {
+                xs.appendNull();
+            } else {
+                xs.appendDouble(i * 0.5);
+            }
+            if (i % 11 == 0) {
+                labels.appendNull();
+            } else {
+                labels.appendString("row-" + i % 100);
+            }
+        }
+        return new ColumnVector[] {ids, xs, labels};
     }
 
     /** The rows of a read, one string per row, so whole reads compare with one assertion and show a readable diff. */
