@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,7 +25,8 @@ import org.apache.parquet.io.LocalInputFile;
  * {@code bench/run.sh}, which builds everything and passes the paths this class needs.
  *
  * <p>Options: {@code --rows N} (default 2,000,000), {@code --repeat K} (3), {@code --cases 1,2,...} (all),
- * {@code --rows-large} (adds case 6 at 10,000,000 rows), {@code --no-docs} (do not touch docs/), {@code --device gpu}
+ * {@code --rows-large} (adds case 6 at 10,000,000 rows), {@code --soak} and {@code --soak-rows N} (adds case 9, a
+ * 50M-row run's rows/s and RSS per minute), {@code --no-docs} (do not touch docs/), {@code --device gpu}
  * (Nightshift and the compute ceiling on CUDA; Spark and the IO ceiling stay on the CPU).
  */
 public final class Bench {
@@ -82,6 +84,8 @@ public final class Bench {
     private final long rows;
     private final int repeat;
     private final Set<Integer> cases;
+    private final long soakRows;
+    private Soak soak = Soak.empty();
     private final boolean rowsLarge;
     private final boolean updateDocs;
     private final String device;
@@ -111,6 +115,10 @@ public final class Bench {
             cases.add(Integer.parseInt(number.trim()));
         }
         rowsLarge = options.containsKey("rows-large");
+        if (options.containsKey("soak")) {
+            cases.add(9);
+        }
+        soakRows = Long.parseLong(options.getOrDefault("soak-rows", "50000000").replace("_", ""));
         updateDocs = !options.containsKey("no-docs");
         device = options.getOrDefault("device", "cpu");
     }
@@ -189,6 +197,9 @@ public final class Bench {
             if (cases.contains(7) && repetition == 1) {
                 samples.add(resume(logistic));
             }
+            if (cases.contains(9) && repetition == 1) {
+                samples.add(soak(logistic));
+            }
             if (cases.contains(8)) {
                 for (BenchData.Model model : models.subList(0, 2)) {
                     samples.add(batchOverhead(model, repetition));
@@ -196,18 +207,24 @@ public final class Bench {
             }
         }
         double minutes = (System.nanoTime() - started) / 60e9;
-        Report report = new Report(samples, rows, rowsIn(models.getLast()), repeat, minutes, cores);
+        Report report = new Report(samples, rows, rowsIn(models.getLast()), repeat, minutes, cores, soak);
         String timestamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path results = root.resolve("bench/results");
         Files.createDirectories(results);
         Files.writeString(results.resolve(timestamp + ".json"), report.json());
         Files.writeString(results.resolve(timestamp + ".svg"), report.svg());
+        if (!soak.isEmpty()) {
+            Files.writeString(results.resolve(timestamp + "-soak.svg"), soak.svg());
+        }
         System.out.println();
         System.out.println(report.table());
         log("wrote bench/results/%s.json and .svg", timestamp);
         if (updateDocs) {
             Files.createDirectories(root.resolve("docs"));
             Files.writeString(root.resolve("docs/benchmarks.svg"), report.svg());
+            if (!soak.isEmpty()) {
+                Files.writeString(root.resolve("docs/soak.svg"), soak.svg());
+            }
             report.appendTo(root.resolve("docs/BENCHMARKS.md"));
             log("appended the run to docs/BENCHMARKS.md and replaced docs/benchmarks.svg");
         }
@@ -329,6 +346,40 @@ public final class Bench {
         ChildProcess child = ChildProcess.start(java, jvm, List.of(ReadRate.class.getName(), BenchData.files(data).toString(),
                 Integer.toString(cores), mode), Map.of(), work.resolve("logs/" + variant.replace('/', '_') + "-r" + repetition + ".log"));
         return resultSample(variant, 3, repetition, child.await(3600));
+    }
+
+    /**
+     * Case 9, the soak: one long run ({@code --soak-rows}, default 50M) of the lr model over FLOAT data made of hard
+     * links to a 10M-row dataset (generated once, never committed), with the launcher's default scoring heap; its rows/s
+     * and RSS per minute come from {@link Soak}.
+     */
+    private Sample soak(BenchData.Model model) throws IOException, InterruptedException {
+        long baseRows = Math.min(soakRows, 10_000_000);
+        log("preparing data: %,d FLOAT rows, linked %d times for the soak", baseRows, Math.max(1, soakRows / baseRows));
+        Path base = BenchData.dataset(work.resolve("data-float-" + baseRows), baseRows, true);
+        Path input = BenchData.repeated(base, work.resolve("input-soak"), (int) Math.max(1, soakRows / baseRows));
+        String variant = "9/soak";
+        Path home = work.resolve("home/soak");
+        Path output = work.resolve("out/soak");
+        BenchData.deleteRecursively(home);
+        BenchData.deleteRecursively(output);
+        List<String> jvm = new ArrayList<>(NIGHTSHIFT_FLAGS);
+        jvm.addAll(LAUNCHER_HEAP);
+        jvm.addAll(List.of("-Dnightshift.progress-interval=10s", "-jar", jar.toString()));
+        List<String> arguments = List.of("score", "--model", model.file().toString(), "--input", input.toString(), "--output",
+                output.toString(), "--id-column", BenchData.ID_COLUMN, "--feature-prefix", BenchData.FEATURE_PREFIX, "--batch-size",
+                Integer.toString(BATCH_SIZE), "--device", device);
+        log("  %-32s ...", variant);
+        LocalTime started = LocalTime.now();
+        ChildProcess child = ChildProcess.start(java, jvm, arguments, Map.of("NIGHTSHIFT_HOME", home.toString()),
+                work.resolve("logs/soak.log"));
+        ChildProcess.Outcome outcome = child.await(4 * 3600);
+        soak = Soak.of(outcome.output(), child.rssTimeline(), started);
+        Sample sample = nightshiftSample(variant, 9, 1, outcome, Map.of("minutes", soak.minutes().size()));
+        report(sample);
+        BenchData.deleteRecursively(output);
+        BenchData.deleteRecursively(work.resolve("input-soak"));
+        return sample;
     }
 
     /** Case 8: one 1,024-row inference call, raw ONNX Runtime against Nightshift's scorer and DJL fed a float[]. */

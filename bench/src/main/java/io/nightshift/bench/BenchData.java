@@ -72,6 +72,24 @@ final class BenchData {
         return directory;
     }
 
+    /**
+     * A directory holding {@code times} hard links to every file of a dataset (under distinct names): a longer input
+     * without new data, for the soak. Each link is a file of its own to Nightshift (planned, pinned and scored apart).
+     */
+    static Path repeated(Path dataset, Path directory, int times) throws IOException {
+        deleteRecursively(directory);
+        Files.createDirectories(directory);
+        try (var stream = Files.list(files(dataset))) {
+            List<Path> sorted = stream.filter(path -> path.getFileName().toString().endsWith(".parquet")).sorted().toList();
+            for (int copy = 0; copy < times; copy++) {
+                for (Path file : sorted) {
+                    Files.createLink(directory.resolve(String.format("copy-%02d-%s", copy, file.getFileName())), file);
+                }
+            }
+        }
+        return directory;
+    }
+
     static List<Model> models(Path directory) throws IOException {
         Files.createDirectories(directory);
         SplittableRandom random = new SplittableRandom(SEED);

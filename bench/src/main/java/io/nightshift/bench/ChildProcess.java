@@ -31,6 +31,8 @@ final class ChildProcess {
     private final Path gcLog;
     private final Thread sampler;
     private volatile long peakRssKb;
+    /** RSS over time: (seconds since start, VmRSS in KiB), one sample a second. */
+    private final List<double[]> rssTimeline = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private ChildProcess(Process process, long startNanos, Path log, Path gcLog) {
         this.process = process;
@@ -116,14 +118,27 @@ final class ChildProcess {
         return new Outcome(process.exitValue(), wall, peakRssKb, pauseMillis, pauses, output());
     }
 
+    /** The child's RSS sampled once a second: (seconds since start, KiB) pairs, oldest first. */
+    List<double[]> rssTimeline() {
+        synchronized (rssTimeline) {
+            return List.copyOf(rssTimeline);
+        }
+    }
+
     private void sample() {
         Path status = Path.of("/proc/" + process.pid() + "/status");
+        long nextTimelineSample = System.nanoTime();
         while (process.isAlive()) {
             try {
                 for (String line : Files.readAllLines(status)) {
                     if (line.startsWith("VmHWM:") || line.startsWith("VmRSS:")) {
                         long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
                         peakRssKb = Math.max(peakRssKb, kb);
+                        long now = System.nanoTime();
+                        if (line.startsWith("VmRSS:") && now >= nextTimelineSample) {
+                            rssTimeline.add(new double[] {(now - startNanos) / 1e9, kb});
+                            nextTimelineSample = now + 1_000_000_000L;
+                        }
                     }
                 }
             } catch (IOException | RuntimeException e) {

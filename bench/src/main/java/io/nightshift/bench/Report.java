@@ -42,10 +42,12 @@ final class Report {
     private final int cores;
     private final Map<String, Stats> stats = new LinkedHashMap<>();
     private final List<Ratio> ratios = new ArrayList<>();
+    private final Soak soak;
     private final String date = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
 
-    Report(List<Bench.Sample> samples, long rows, long heavyRows, int repeat, double minutes, int cores) {
+    Report(List<Bench.Sample> samples, long rows, long heavyRows, int repeat, double minutes, int cores, Soak soak) {
         this.samples = List.copyOf(samples);
+        this.soak = soak;
         this.rows = rows;
         this.heavyRows = heavyRows;
         this.repeat = repeat;
@@ -120,6 +122,11 @@ final class Report {
             ratios.add(new Ratio("One 1,024-row call, DJL fed a float[] / raw session, " + model, extra(variant, "djlFloatArrayMillisPerBatch")
                     / extra(variant, "rawMillisPerBatch"), Double.NaN, false, "case 8, ms per batch (reported, no target)"));
         }
+        if (!soak.isEmpty()) {
+            ratios.add(new Ratio("Soak: slowest minute / median minute, rows/s", soak.slowestOverMedian(), 0.90, true,
+                    "case 9, " + soak.minutes().size() + " full minutes"));
+            ratios.add(new Ratio("Soak: peak RSS, last minute / first minute", soak.rssLastOverFirst(), 1.10, false, "case 9"));
+        }
         ratios.add(new Ratio("Checkpoint cost, commit every 10k vs once", 1 - rate("5/commit-every-10k") / rate("5/commit-once"), 0.03,
                 false, "1 - case 5 (10k) / case 5 (once)"));
         Stats small = stats.values().stream().filter(stat -> stat.variant().startsWith("6/memory-") && !stat.variant().contains("Xmx")
@@ -159,6 +166,9 @@ final class Report {
                 out.append(String.format(Locale.ROOT, "%n%s: %s%n", sample.variant(), sample.extra()));
             }
         }
+        if (!soak.isEmpty()) {
+            out.append("\nsoak, per minute:\n").append(soak.markdownTable());
+        }
         return out.toString();
     }
 
@@ -189,7 +199,7 @@ final class Report {
             entries.add(String.format(Locale.ROOT, "    {\"name\": %s, \"value\": %s, \"target\": %s, \"atLeast\": %s, \"met\": %s}",
                     quote(ratio.name()), num(ratio.value()), num(ratio.target()), ratio.atLeast(), ratio.met()));
         }
-        out.append(String.join(",\n", entries)).append("\n  ],\n  \"samples\": [\n");
+        out.append(String.join(",\n", entries)).append("\n  ],\n  \"soak\": ").append(soak.json()).append(",\n  \"samples\": [\n");
         entries.clear();
         for (Bench.Sample sample : samples) {
             StringBuilder extra = new StringBuilder();
@@ -289,6 +299,9 @@ final class Report {
             if (!sample.extra().isEmpty()) {
                 section.append(String.format(Locale.ROOT, "%n%s: %s%n", sample.variant(), sample.extra()));
             }
+        }
+        if (!soak.isEmpty()) {
+            section.append("\nSoak (case 9), per minute of the run (chart: soak.svg):\n\n").append(soak.markdownTable());
         }
         Files.writeString(markdown, text.stripTrailing() + "\n" + section);
     }
