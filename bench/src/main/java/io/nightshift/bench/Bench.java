@@ -111,7 +111,7 @@ public final class Bench {
         rows = Long.parseLong(options.getOrDefault("rows", "2000000").replace("_", ""));
         repeat = Integer.parseInt(options.getOrDefault("repeat", "3"));
         cases = new HashSet<>();
-        for (String number : options.getOrDefault("cases", "1,2,3,4,5,6,7,8").split(",")) {
+        for (String number : options.getOrDefault("cases", "1,2,3,4,5,6,7,8,10").split(",")) {
             cases.add(Integer.parseInt(number.trim()));
         }
         rowsLarge = options.containsKey("rows-large");
@@ -196,6 +196,9 @@ public final class Bench {
             }
             if (cases.contains(7) && repetition == 1) {
                 samples.add(resume(logistic));
+            }
+            if (cases.contains(10)) {
+                samples.add(fixedCost(logistic, repetition));
             }
             if (cases.contains(9) && repetition == 1) {
                 samples.add(soak(logistic));
@@ -379,6 +382,59 @@ public final class Bench {
         report(sample);
         BenchData.deleteRecursively(output);
         BenchData.deleteRecursively(work.resolve("input-soak"));
+        return sample;
+    }
+
+    /**
+     * Case 10, the fixed cost of a run: {@code ./nightshift score} (the launcher as users start it, with its start-up
+     * cache) on one 1,000-row file, from starting the command to the first scored row (the command's wall time minus
+     * its commit phase and exit: a 1,000-row partition is one batch) and to the end. The summary's phases split it.
+     */
+    private Sample fixedCost(BenchData.Model model, int repetition) throws IOException, InterruptedException {
+        Path input = work.resolve("input-fixed-cost");
+        if (!Files.exists(input.resolve("part-00000.parquet"))) {
+            io.nightshift.demo.SyntheticData.write(io.nightshift.demo.SyntheticData.Spec.anonymous(1, 1_000, BenchData.FEATURES,
+                    BenchData.SEED).withRowGroupRows(1_000), input);
+        }
+        String variant = "10/fixed-cost";
+        String slug = variant.replace('/', '_') + "-r" + repetition;
+        Path home = work.resolve("home/" + slug);
+        Path output = work.resolve("out/" + slug);
+        BenchData.deleteRecursively(home);
+        BenchData.deleteRecursively(output);
+        if (repetition == 1) {
+            // Not timed: the launcher builds its start-up cache on the first command after a build (once, ~15 s).
+            ChildProcess.startCommand(List.of(root.resolve("nightshift").toString(), "--help"), Map.of("NIGHTSHIFT_HOME", home.toString()),
+                    work.resolve("logs/" + slug + "-cache.log")).await(600);
+        }
+        log("  %-32s ...", variant);
+        long started = System.nanoTime();
+        ChildProcess.Outcome outcome = ChildProcess.startCommand(List.of(root.resolve("nightshift").toString(), "score", "--model",
+                model.file().toString(), "--input", input.toString(), "--output", output.toString(), "--id-column", BenchData.ID_COLUMN,
+                "--feature-prefix", BenchData.FEATURE_PREFIX), Map.of("NIGHTSHIFT_HOME", home.toString()),
+                work.resolve("logs/" + slug + ".log")).await(600);
+        double wall = (System.nanoTime() - started) / 1e9;
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("wallSeconds", wall);
+        Matcher phases = Pattern.compile("phases\\s+plan ([0-9.]+) s, score ([0-9.]+) s, commit ([0-9.]+) s").matcher(outcome.output());
+        if (phases.find()) {
+            double plan = Double.parseDouble(phases.group(1));
+            double score = Double.parseDouble(phases.group(2));
+            double commit = Double.parseDouble(phases.group(3));
+            extra.put("planSeconds", plan);
+            extra.put("scoreSeconds", score);
+            extra.put("commitSeconds", commit);
+            Matcher run = SUMMARY.matcher(outcome.output());
+            if (run.find()) {
+                double runSeconds = Double.parseDouble(run.group(3));
+                // JVM start, Spring context, repository: everything before the run's clock starts, and after it stops
+                extra.put("startAndExitSeconds", wall - runSeconds);
+            }
+        }
+        Sample sample = new Sample(variant, 10, repetition, outcome.exitCode() == 0 ? 1_000 : 0, wall, wall, outcome.peakRssKb(),
+                0, outcome.exitCode(), extra);
+        report(sample);
+        BenchData.deleteRecursively(output);
         return sample;
     }
 

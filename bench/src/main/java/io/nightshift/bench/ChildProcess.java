@@ -63,6 +63,17 @@ final class ChildProcess {
         return new ChildProcess(builder.start(), System.nanoTime(), log, gcLog);
     }
 
+    /** Starts a command as is (no GC log): for the {@code ./nightshift} launcher, which picks its own JVM options. */
+    static ChildProcess startCommand(List<String> command, Map<String, String> environment, Path log) throws IOException {
+        Files.createDirectories(log.getParent());
+        Path gcLog = log.resolveSibling(log.getFileName() + ".gc");
+        Files.deleteIfExists(gcLog);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Files.writeString(log.resolveSibling(log.getFileName() + ".cmd"), String.join(" ", command) + "\n");
+        return new ChildProcess(builder.start(), System.nanoTime(), log, gcLog);
+    }
+
     long pid() {
         return process.pid();
     }

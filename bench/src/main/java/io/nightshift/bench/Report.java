@@ -122,6 +122,9 @@ final class Report {
             ratios.add(new Ratio("One 1,024-row call, DJL fed a float[] / raw session, " + model, extra(variant, "djlFloatArrayMillisPerBatch")
                     / extra(variant, "rawMillisPerBatch"), Double.NaN, false, "case 8, ms per batch (reported, no target)"));
         }
+        double fixedCost = extra("10/fixed-cost", "wallSeconds") - extra("10/fixed-cost", "commitSeconds");
+        ratios.add(new Ratio("Fixed cost per run, start of ./nightshift score to first scored row (s)", fixedCost, 2.0, false,
+                "case 10: wall time of a 1,000-row run minus its commit phase"));
         if (!soak.isEmpty()) {
             ratios.add(new Ratio("Soak: slowest minute / median minute, rows/s", soak.slowestOverMedian(), 0.90, true,
                     "case 9, " + soak.minutes().size() + " full minutes"));
