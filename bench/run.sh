@@ -2,12 +2,12 @@
 # Nightshift benchmark harness (issue 4; results in docs/BENCHMARKS.md). Builds the product jar, the harness (Maven
 # profile "bench") and the Spark peer (bench/spark, run on Java 17), then runs every case in its own JVM.
 #
-#   bench/run.sh [--rows N] [--repeat K] [--cases 1,2,3,4,5,6,7,8,10] [--rows-large] [--soak [--soak-rows N]] [--no-docs]
+#   bench/run.sh [--rows N] [--repeat K] [--cases 1,2,3,4,5,6,7,8,10,11] [--rows-large] [--soak [--soak-rows N]] [--no-docs]
 #
 # --rows N       input rows (default 2,000,000; the heavy MLP scores N/4)
 # --repeat K     repetitions, interleaved (default 3)
 # --cases LIST   run only these cases (default all but 9; 1 Nightshift, 2 ONNX Runtime ceiling, 3 parquet-java ceiling, 4 Spark,
-#                5 checkpoint cost, 6 memory, 7 resume after SIGKILL, 8 one inference call: DJL against the raw session, 9 soak, 10 fixed cost of a run)
+#                5 checkpoint cost, 6 memory, 7 resume after SIGKILL, 8 one inference call: DJL against the raw session, 9 soak, 10 fixed cost of a run, 11 hand pipeline on one thread)
 # --rows-large   case 6 also at 10,000,000 rows (generates 10M rows once; adds several minutes)
 # --soak         adds case 9: one 50M-row run (--soak-rows N), rows/s and RSS per minute, chart docs/soak.svg; its
 #                input is hard links to a generated 10M-row FLOAT dataset. Alone: --soak --cases 9

@@ -96,7 +96,6 @@ public final class Bench {
     /** The same rows as {@link #mainData} with FLOAT features: the IO ceiling and the logistic regression run on both. */
     private Path floatData;
     private Path heavyInput;
-    private Path halfInput;
     private Path largeData;
     private List<BenchData.Model> models;
 
@@ -111,7 +110,7 @@ public final class Bench {
         rows = Long.parseLong(options.getOrDefault("rows", "2000000").replace("_", ""));
         repeat = Integer.parseInt(options.getOrDefault("repeat", "3"));
         cases = new HashSet<>();
-        for (String number : options.getOrDefault("cases", "1,2,3,4,5,6,7,8,10").split(",")) {
+        for (String number : options.getOrDefault("cases", "1,2,3,4,5,6,7,8,10,11").split(",")) {
             cases.add(Integer.parseInt(number.trim()));
         }
         rowsLarge = options.containsKey("rows-large");
@@ -138,8 +137,7 @@ public final class Bench {
         log("preparing data: %,d rows in %d files (row groups of %,d rows), models", rows, BenchData.FILES, BenchData.ROW_GROUP_ROWS);
         mainData = BenchData.dataset(work.resolve("data-" + rows), rows, false);
         floatData = BenchData.dataset(work.resolve("data-float-" + rows), rows, true);
-        heavyInput = BenchData.subset(mainData, work.resolve("input-heavy"), HEAVY_FILES);
-        halfInput = BenchData.subset(mainData, work.resolve("input-half"), BenchData.FILES / 2);
+        heavyInput = BenchData.linked(mainData, work.resolve("input-heavy"), HEAVY_FILES);
         if (rowsLarge && cases.contains(6)) {
             log("preparing data: 10,000,000 rows for case 6");
             largeData = BenchData.dataset(work.resolve("data-10000000"), 10_000_000, false);
@@ -164,6 +162,9 @@ public final class Bench {
                 if (cases.contains(4) && sparkClasspath != null) {
                     samples.add(spark(model, input, repetition));
                 }
+                if (cases.contains(11)) {
+                    samples.add(handPipeline(model, input, repetition));
+                }
             }
             if (cases.contains(3)) {
                 samples.add(ioCeiling("3/parquet-java", mainData, repetition));
@@ -181,16 +182,19 @@ public final class Bench {
                         List.of("--commit-interval", Long.toString(Math.min(Integer.MAX_VALUE, rows * 2))), List.of()));
             }
             if (cases.contains(6) && repetition == 1) {
-                // Memory is a property of the code, not of the noise: one pass is enough.
-                long halfRows = rows / BenchData.FILES * (BenchData.FILES / 2);
-                String half = label(halfRows);
-                // The heap the ./nightshift launcher gives scoring commands by default (at most a quarter of the
-                // machine, grown as needed), and a 256 MB cap.
-                samples.add(nightshift("6/memory-" + half, 6, repetition, logistic, halfInput, List.of(), LAUNCHER_HEAP));
-                samples.add(nightshift("6/memory-" + half + "-Xmx256m", 6, repetition, logistic, halfInput, List.of(), List.of("-Xmx256m")));
+                // Memory is a property of the code, not of the noise: one pass is enough. 1M and 4M rows (and 20M with
+                // --rows-large) as hard links to the generated files, each with the heap the ./nightshift launcher
+                // gives scoring commands (at most a quarter of the machine, grown as needed) and with a 256 MB cap.
+                List<Long> sizes = new ArrayList<>(List.of(1_000_000L, 4_000_000L));
                 if (largeData != null) {
-                    samples.add(nightshift("6/memory-10M", 6, repetition, logistic, BenchData.files(largeData), List.of(), LAUNCHER_HEAP));
-                    samples.add(nightshift("6/memory-10M-Xmx256m", 6, repetition, logistic, BenchData.files(largeData), List.of(),
+                    sizes.add(20_000_000L);
+                }
+                for (long size : sizes) {
+                    Path source = size > rows && largeData != null ? largeData : mainData;
+                    long perFile = (size > rows && largeData != null ? 10_000_000L : rows) / BenchData.FILES;
+                    Path sized = BenchData.linked(source, work.resolve("input-" + label(size)), (int) Math.max(1, size / perFile));
+                    samples.add(nightshift("6/memory-" + label(size), 6, repetition, logistic, sized, List.of(), LAUNCHER_HEAP));
+                    samples.add(nightshift("6/memory-" + label(size) + "-Xmx256m", 6, repetition, logistic, sized, List.of(),
                             List.of("-Xmx256m")));
                 }
             }
@@ -341,6 +345,22 @@ public final class Bench {
         return sample;
     }
 
+    /** Case 11: the hand pipeline, one thread reading, scoring through a plain ONNX Runtime session and writing. */
+    private Sample handPipeline(BenchData.Model model, Path input, int repetition) throws IOException, InterruptedException {
+        String variant = "11/hand-pipeline-1-thread/" + model.name();
+        String slug = variant.replace('/', '_') + "-r" + repetition;
+        Path output = work.resolve("out/" + slug);
+        BenchData.deleteRecursively(output);
+        List<String> jvm = new ArrayList<>(NIGHTSHIFT_FLAGS);
+        jvm.addAll(List.of("-cp", benchClasspath));
+        log("  %-32s ...", variant);
+        ChildProcess child = ChildProcess.start(java, jvm, List.of(IoCeiling.class.getName(), input.toString(), output.toString(), "1",
+                model.file().toString()), Map.of(), work.resolve("logs/" + slug + ".log"));
+        Sample sample = resultSample(variant, 11, repetition, child.await(3600));
+        BenchData.deleteRecursively(output);
+        return sample;
+    }
+
     /** Case 3's read half alone ({@link ReadRate}): the ceiling's page decoding, or Nightshift's reader. */
     private Sample readRate(String variant, Path data, String mode, int repetition) throws IOException, InterruptedException {
         List<String> jvm = new ArrayList<>(NIGHTSHIFT_FLAGS);
@@ -360,7 +380,7 @@ public final class Bench {
         long baseRows = Math.min(soakRows, 10_000_000);
         log("preparing data: %,d FLOAT rows, linked %d times for the soak", baseRows, Math.max(1, soakRows / baseRows));
         Path base = BenchData.dataset(work.resolve("data-float-" + baseRows), baseRows, true);
-        Path input = BenchData.repeated(base, work.resolve("input-soak"), (int) Math.max(1, soakRows / baseRows));
+        Path input = BenchData.linked(base, work.resolve("input-soak"), (int) (BenchData.FILES * Math.max(1, soakRows / baseRows)));
         String variant = "9/soak";
         Path home = work.resolve("home/soak");
         Path output = work.resolve("out/soak");

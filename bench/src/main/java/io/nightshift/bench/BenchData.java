@@ -59,32 +59,15 @@ final class BenchData {
         return dataset.resolve("files");
     }
 
-    /** A directory holding hard links to the first {@code count} files of a dataset: a smaller input, no new data. */
-    static Path subset(Path dataset, Path directory, int count) throws IOException {
+    /** A directory holding hard links to {@code count} files of a dataset, cycling through its files (copy-K names). */
+    static Path linked(Path dataset, Path directory, int count) throws IOException {
         deleteRecursively(directory);
         Files.createDirectories(directory);
         try (var stream = Files.list(files(dataset))) {
             List<Path> sorted = stream.filter(path -> path.getFileName().toString().endsWith(".parquet")).sorted().toList();
-            for (Path file : sorted.subList(0, Math.min(count, sorted.size()))) {
-                Files.createLink(directory.resolve(file.getFileName()), file);
-            }
-        }
-        return directory;
-    }
-
-    /**
-     * A directory holding {@code times} hard links to every file of a dataset (under distinct names): a longer input
-     * without new data, for the soak. Each link is a file of its own to Nightshift (planned, pinned and scored apart).
-     */
-    static Path repeated(Path dataset, Path directory, int times) throws IOException {
-        deleteRecursively(directory);
-        Files.createDirectories(directory);
-        try (var stream = Files.list(files(dataset))) {
-            List<Path> sorted = stream.filter(path -> path.getFileName().toString().endsWith(".parquet")).sorted().toList();
-            for (int copy = 0; copy < times; copy++) {
-                for (Path file : sorted) {
-                    Files.createLink(directory.resolve(String.format("copy-%02d-%s", copy, file.getFileName())), file);
-                }
+            for (int i = 0; i < count; i++) {
+                Path file = sorted.get(i % sorted.size());
+                Files.createLink(directory.resolve(String.format("copy-%02d-%s", i / sorted.size(), file.getFileName())), file);
             }
         }
         return directory;

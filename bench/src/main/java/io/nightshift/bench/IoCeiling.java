@@ -1,29 +1,39 @@
 package io.nightshift.bench;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -33,11 +43,16 @@ import org.apache.parquet.schema.Type;
  * Case 3, the IO ceiling: the fastest plain parquet-java reading we know of, with no model and no checkpointing. Row
  * groups are read through {@link ParquetFileReader#readRowGroup} and their pages decoded in bulk straight into
  * primitive arrays ({@link PageDecoding}); the id and a "score" (the first feature narrowed to float, so the write
- * does real work) are written with a {@link WriteSupport} writing primitives, Snappy, 64 MiB row groups and 1 MiB
- * pages as Nightshift's defaults. One thread per core, each taking whole row groups (of any file) from a shared
+ * does real work) are written column by column through parquet-java's own low-level writer ({@code ParquetFileWriter},
+ * a {@code ColumnChunkPageWriteStore} and a {@code ColumnWriteStore}, no record path), Snappy, 64 MiB row groups and
+ * 1 MiB pages as Nightshift's defaults. One thread per core, each taking whole row groups (of any file) from a shared
  * queue, so several row groups are in flight and a thread never waits for a file.
  *
- * <p>Usage: {@code IoCeiling INPUT_DIR OUTPUT_DIR THREADS}; prints one {@code BENCH_RESULT} line. Features may be
+ * <p>With a model (case 11, the hand pipeline) each row group is scored through a plain ONNX Runtime session before it
+ * is written: features packed row-major into a reused direct buffer, 4,096 rows a call, 1 intra-op thread; run on one
+ * thread it is the simplest fast pipeline a user could write by hand.
+ *
+ * <p>Usage: {@code IoCeiling INPUT_DIR OUTPUT_DIR THREADS [MODEL]}; prints one {@code BENCH_RESULT} line. Features may be
  * FLOAT or DOUBLE; page checksums are not verified (parquet-java's default).
  */
 public final class IoCeiling {
@@ -56,7 +71,9 @@ public final class IoCeiling {
         Path input = Path.of(arguments[0]);
         Path output = Path.of(arguments[1]);
         int threads = Integer.parseInt(arguments[2]);
+        Path model = arguments.length > 3 ? Path.of(arguments[3]) : null;
         Files.createDirectories(output);
+        OrtSession session = model == null ? null : session(model);
         long start = System.nanoTime();
         ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>(plan(input));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -64,7 +81,7 @@ public final class IoCeiling {
         for (int thread = 0; thread < threads; thread++) {
             Path outputFile = output.resolve("scored-" + thread + ".parquet");
             results.add(pool.submit(() -> {
-                try (Worker worker = new Worker(outputFile)) {
+                try (Worker worker = new Worker(outputFile, session)) {
                     long rows = 0;
                     Task task;
                     while ((task = tasks.poll()) != null) {
@@ -80,7 +97,17 @@ public final class IoCeiling {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
+        if (session != null) {
+            session.close();
+        }
         System.out.printf("BENCH_RESULT {\"rows\": %d, \"seconds\": %.3f}%n", rows, seconds);
+    }
+
+    private static OrtSession session(Path model) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        return OrtEnvironment.getEnvironment().createSession(model.toString(), options);
     }
 
     /** Every row group of every Parquet file in {@code input}, in file order (footers are part of the timed work). */
@@ -106,7 +133,9 @@ public final class IoCeiling {
 
     /** One thread's reader (kept open while its tasks stay in one file), column arrays and writer. */
     private static final class Worker implements AutoCloseable {
-        private final ParquetWriter<Batch> writer;
+        private final ColumnStoreWriter writer;
+        private final OrtSession session;
+        private FloatBuffer input = FloatBuffer.allocate(0);
         private final Batch batch = new Batch();
         private Path currentFile;
         private ParquetFileReader reader;
@@ -115,13 +144,9 @@ public final class IoCeiling {
         private float[][] floatFeatures = new float[0][];
         private double[][] doubleFeatures = new double[0][];
 
-        Worker(Path outputFile) throws IOException {
-            writer = new BatchWriterBuilder(new LocalOutputFile(outputFile))
-                    .withConf(new PlainParquetConfiguration())
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .withRowGroupSize(64L * 1024 * 1024)
-                    .withPageSize(1024 * 1024)
-                    .build();
+        Worker(Path outputFile, OrtSession session) throws IOException {
+            writer = new ColumnStoreWriter(outputFile);
+            this.session = session;
         }
 
         long copy(Task task) throws IOException {
@@ -143,16 +168,41 @@ public final class IoCeiling {
                     }
                 }
                 boolean floats = featureColumns.getFirst().getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FLOAT;
-                for (int row = 0; row < rows; row++) {
-                    batch.scores[row] = floats ? floatFeatures[0][row] : (float) doubleFeatures[0][row];
+                if (session == null) {
+                    for (int row = 0; row < rows; row++) {
+                        batch.scores[row] = floats ? floatFeatures[0][row] : (float) doubleFeatures[0][row];
+                    }
+                } else {
+                    score(rows, floats);
                 }
-                for (int row = 0; row < rows; row++) {
-                    batch.cursor = row;
-                    writer.write(batch);
-                }
+                writer.write(batch.ids, batch.scores, rows);
                 return rows;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | OrtException | RuntimeException e) {
                 throw new IOException("Cannot copy row group " + task.rowGroup() + " of " + task.file() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Scores the row group through the session, {@link Bench#BATCH_SIZE} rows a call. */
+        private void score(int rows, boolean floats) throws OrtException {
+            OrtEnvironment environment = OrtEnvironment.getEnvironment();
+            String inputName = session.getInputNames().iterator().next();
+            int width = featureColumns.size();
+            for (int from = 0; from < rows; from += Bench.BATCH_SIZE) {
+                int count = Math.min(Bench.BATCH_SIZE, rows - from);
+                if (input.capacity() < count * width) {
+                    input = ByteBuffer.allocateDirect(Bench.BATCH_SIZE * width * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                }
+                input.clear();
+                for (int row = from; row < from + count; row++) {
+                    for (int feature = 0; feature < width; feature++) {
+                        input.put(floats ? floatFeatures[feature][row] : (float) doubleFeatures[feature][row]);
+                    }
+                }
+                input.flip();
+                try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input, new long[] {count, width});
+                        OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+                    ((OnnxTensor) result.get(0)).getFloatBuffer().get(batch.scores, from, count);
+                }
             }
         }
 
@@ -189,7 +239,7 @@ public final class IoCeiling {
 
         @Override
         public void close() throws IOException {
-            try (ParquetWriter<Batch> closing = writer) {
+            try (ColumnStoreWriter closing = writer) {
                 if (reader != null) {
                     reader.close();
                 }
@@ -197,11 +247,10 @@ public final class IoCeiling {
         }
     }
 
-    /** A row group's ids and scores in primitive arrays, and the row the writer takes next. */
+    /** A row group's ids and scores in primitive arrays. */
     private static final class Batch {
         long[] ids = new long[0];
         float[] scores = new float[0];
-        int cursor;
 
         void ensureCapacity(int rows) {
             if (ids.length < rows) {
@@ -211,57 +260,75 @@ public final class IoCeiling {
         }
     }
 
-    private static final class BatchWriterBuilder extends ParquetWriter.Builder<Batch, BatchWriterBuilder> {
-        BatchWriterBuilder(OutputFile file) {
-            super(file);
+    /**
+     * parquet-java's low-level write path for the two output columns: values straight into each column's writer, a
+     * row group cut at 64 MiB buffered, pages of 1 MiB, Snappy, page checksums and statistics as parquet-java's
+     * defaults.
+     */
+    private static final class ColumnStoreWriter implements AutoCloseable {
+        private static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
+        private final ParquetFileWriter file;
+        private final ParquetProperties properties = ParquetProperties.builder().withPageSize(1024 * 1024)
+                .withDictionaryEncoding(BenchData.OUTPUT_NAME, false).build();
+        private final CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), 1024 * 1024);
+        private final BytesInputCompressor compressor = codecs.getCompressor(CompressionCodecName.SNAPPY);
+        private ColumnChunkPageWriteStore pages;
+        private ColumnWriteStore columns;
+        private long rows;
+
+        ColumnStoreWriter(Path path) throws IOException {
+            file = new ParquetFileWriter(new LocalOutputFile(path), OUTPUT, ParquetFileWriter.Mode.OVERWRITE, ROW_GROUP_BYTES,
+                    ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, properties);
+            file.start();
+            startRowGroup();
+        }
+
+        void write(long[] ids, float[] scores, int count) throws IOException {
+            ColumnWriter idWriter = columns.getColumnWriter(OUTPUT.getColumns().get(0));
+            ColumnWriter scoreWriter = columns.getColumnWriter(OUTPUT.getColumns().get(1));
+            for (int from = 0; from < count; from += 512) {
+                int to = Math.min(count, from + 512);
+                for (int row = from; row < to; row++) {
+                    idWriter.write(ids[row], 0, 0);
+                }
+                for (int row = from; row < to; row++) {
+                    scoreWriter.write(scores[row], 0, 0);
+                }
+                for (int row = from; row < to; row++) {
+                    columns.endRecord();
+                }
+            }
+            rows += count;
+            if (columns.getBufferedSize() >= ROW_GROUP_BYTES) {
+                flushRowGroup();
+                startRowGroup();
+            }
+        }
+
+        private void startRowGroup() {
+            pages = ColumnChunkPageWriteStore.builder().withCompressorProvider(column -> compressor).withSchema(OUTPUT)
+                    .withAllocator(properties.getAllocator()).withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
+                    .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled()).build();
+            columns = properties.newColumnWriteStore(OUTPUT, pages, pages);
+        }
+
+        private void flushRowGroup() throws IOException {
+            if (rows > 0) {
+                file.startBlock(rows);
+                columns.flush();
+                pages.flushToFileWriter(file);
+                file.endBlock();
+                rows = 0;
+            }
+            columns.close();
+            pages.close();
         }
 
         @Override
-        protected BatchWriterBuilder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<Batch> getWriteSupport(Configuration configuration) {
-            return new BatchWriteSupport();
-        }
-
-        @Override
-        protected WriteSupport<Batch> getWriteSupport(ParquetConfiguration configuration) {
-            return new BatchWriteSupport();
-        }
-    }
-
-    private static final class BatchWriteSupport extends WriteSupport<Batch> {
-        private RecordConsumer consumer;
-
-        @Override
-        public WriteContext init(Configuration configuration) {
-            return new WriteContext(OUTPUT, new HashMap<>());
-        }
-
-        @Override
-        public WriteContext init(ParquetConfiguration configuration) {
-            return new WriteContext(OUTPUT, new HashMap<>());
-        }
-
-        @Override
-        public void prepareForWrite(RecordConsumer recordConsumer) {
-            this.consumer = recordConsumer;
-        }
-
-        @Override
-        public void write(Batch batch) {
-            // The writer counts one record per write() call (row group row counts come from it): one row per call.
-            int row = batch.cursor;
-            consumer.startMessage();
-            consumer.startField(BenchData.ID_COLUMN, 0);
-            consumer.addLong(batch.ids[row]);
-            consumer.endField(BenchData.ID_COLUMN, 0);
-            consumer.startField(BenchData.OUTPUT_NAME, 1);
-            consumer.addFloat(batch.scores[row]);
-            consumer.endField(BenchData.OUTPUT_NAME, 1);
-            consumer.endMessage();
+        public void close() throws IOException {
+            flushRowGroup();
+            file.end(new HashMap<>());
+            codecs.release();
         }
     }
 }

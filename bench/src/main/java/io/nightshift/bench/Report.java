@@ -115,6 +115,16 @@ final class Report {
             ratios.add(new Ratio("Nightshift / Spark, " + model, rate("1/nightshift/" + model) / rate("4/spark/" + model), 3.0, true,
                     "case 1 / case 4"));
         }
+        for (String model : MODELS) {
+            ratios.add(new Ratio("Nightshift (2 threads) / hand pipeline (1 thread), " + model, rate("1/nightshift/" + model)
+                    / rate("11/hand-pipeline-1-thread/" + model), 1.25, true, "case 1 / case 11 (\"clearly faster\": 1.25 or more)"));
+        }
+        for (String model : MODELS) {
+            Stats nightshift = stats.get("1/nightshift/" + model);
+            Stats hand = stats.get("11/hand-pipeline-1-thread/" + model);
+            ratios.add(new Ratio("Peak RSS, Nightshift / hand pipeline, " + model, nightshift == null || hand == null || hand.medianRssKb() == 0
+                    ? Double.NaN : (double) nightshift.medianRssKb() / hand.medianRssKb(), 1.30, false, "case 1 / case 11, peak RSS"));
+        }
         for (String model : List.of("lr", "mlp")) {
             String variant = "8/batch-overhead/" + model;
             ratios.add(new Ratio("One 1,024-row call, Nightshift's scorer / raw session, " + model, extra(variant, "nightshiftMillisPerBatch")
@@ -132,19 +142,20 @@ final class Report {
         }
         ratios.add(new Ratio("Checkpoint cost, commit every 10k vs once", 1 - rate("5/commit-every-10k") / rate("5/commit-once"), 0.03,
                 false, "1 - case 5 (10k) / case 5 (once)"));
-        Stats small = stats.values().stream().filter(stat -> stat.variant().startsWith("6/memory-") && !stat.variant().contains("Xmx")
-                && !stat.variant().contains("10M")).findFirst().orElse(null);
-        Stats large = stats.get("6/memory-10M");
-        if (small != null && large != null) {
-            ratios.add(new Ratio("Peak RSS 10M / " + small.variant().substring("6/memory-".length()), (double) large.medianRssKb()
-                    / small.medianRssKb(), 1.10, false, "case 6 peak RSS (default heap)"));
+        for (String heap : List.of("", "-Xmx256m")) {
+            Stats smallest = stats.get("6/memory-1M" + heap);
+            Stats largest = stats.containsKey("6/memory-20M" + heap) ? stats.get("6/memory-20M" + heap) : stats.get("6/memory-4M" + heap);
+            if (smallest != null && largest != null && largest != smallest) {
+                String label = largest.variant().substring("6/memory-".length()).replace(heap, "");
+                ratios.add(new Ratio("Peak RSS " + label + " / 1M" + (heap.isEmpty() ? " (launcher heap)" : " (" + heap.substring(1) + ")"),
+                        (double) largest.medianRssKb() / smallest.medianRssKb(), 1.10, false, "case 6 peak RSS"));
+            }
         }
-        Stats smallCapped = stats.values().stream().filter(stat -> stat.variant().startsWith("6/memory-") && stat.variant().contains("Xmx")
-                && !stat.variant().contains("10M")).findFirst().orElse(null);
-        Stats largeCapped = stats.get("6/memory-10M-Xmx256m");
-        if (smallCapped != null && largeCapped != null) {
-            ratios.add(new Ratio("Peak RSS 10M / " + smallCapped.variant().substring("6/memory-".length()) + " (-Xmx256m)",
-                    (double) largeCapped.medianRssKb() / smallCapped.medianRssKb(), 1.10, false, "case 6 peak RSS (-Xmx256m)"));
+        for (String size : List.of("1M", "4M", "20M")) {
+            if (stats.containsKey("6/memory-" + size)) {
+                ratios.add(new Ratio("Throughput with -Xmx256m / launcher heap, " + size, rate("6/memory-" + size + "-Xmx256m")
+                        / rate("6/memory-" + size), 0.90, true, "case 6 rows/s"));
+            }
         }
     }
 
