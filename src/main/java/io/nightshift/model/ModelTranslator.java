@@ -17,8 +17,9 @@ import java.util.List;
  * de-interleaving outputs into columns after it. Stateless, so one instance serves every predictor: the memory a
  * batch is written into belongs to the caller's {@link Input}.
  *
- * <p>No copy on the way in: the preprocessed values are written straight into the scorer's reused direct buffer in
- * native byte order, and ONNX Runtime's tensor is created over that memory ({@code OnnxTensor.ownsBuffer()} is false).
+ * <p>No copy ONNX Runtime makes on the way in: the preprocessed values are copied in bulk into the scorer's reused
+ * direct buffer in native byte order, and ONNX Runtime's tensor is created over that memory
+ * ({@code OnnxTensor.ownsBuffer()} is false).
  * Handing DJL a {@code float[]} instead makes ONNX Runtime allocate and zero a fresh direct buffer per batch and copy
  * into it. On the way out each output is copied once, from ONNX Runtime's memory into the float array the writer gets.
  */
@@ -35,6 +36,7 @@ final class ModelTranslator implements NoBatchifyTranslator<ModelTranslator.Inpu
      */
     static final class InputBuffer {
         private FloatBuffer floats = FloatBuffer.allocate(0);
+        private float[] scratch = new float[0];
 
         /** The buffer for {@code count} floats: position 0, limit {@code count}. */
         FloatBuffer forFloats(int count) {
@@ -44,6 +46,14 @@ final class ModelTranslator implements NoBatchifyTranslator<ModelTranslator.Inpu
             floats.clear();
             floats.limit(count);
             return floats;
+        }
+
+        /** A heap array of at least {@code count} floats to preprocess into before one bulk copy into the buffer. */
+        float[] scratch(int count) {
+            if (scratch.length < count) {
+                scratch = new float[count];
+            }
+            return scratch;
         }
     }
 
@@ -80,15 +90,28 @@ final class ModelTranslator implements NoBatchifyTranslator<ModelTranslator.Inpu
         float[] values = block.values();
         int width = block.width();
         int rows = block.rows();
-        FloatBuffer target = input.buffer().forFloats(rows * width);
-        for (int row = 0, index = 0; row < rows; row++) {
-            for (int feature = 0; feature < width; feature++, index++) {
-                float value = values[index];
-                if (value != value) { // NaN: null or NaN with a fill value (rows without one were rejected already)
-                    value = fill[feature];
+        int count = rows * width;
+        FloatBuffer target = input.buffer().forFloats(count);
+        // Plain loops over heap arrays (which the JIT vectorises), then one bulk copy into the direct buffer: putting
+        // value by value into a direct buffer is a bounds-checked call per value.
+        boolean anyNaN = false;
+        for (int i = 0; i < count; i++) {
+            anyNaN |= values[i] != values[i];
+        }
+        if (identity && !anyNaN) {
+            target.put(0, values, 0, count);
+        } else {
+            float[] prepared = input.buffer().scratch(count);
+            for (int row = 0, index = 0; row < rows; row++) {
+                for (int feature = 0; feature < width; feature++, index++) {
+                    float value = values[index];
+                    if (value != value) { // NaN: null or NaN with a fill value (rows without one were rejected already)
+                        value = fill[feature];
+                    }
+                    prepared[index] = identity ? value : (value - mean[feature]) * inverseScale[feature];
                 }
-                target.put(index, identity ? value : (value - mean[feature]) * inverseScale[feature]);
             }
+            target.put(0, prepared, 0, count);
         }
         NDArray array = context.getNDManager().create(target, new Shape(rows, width), DataType.FLOAT32);
         if (inputName != null) {
