@@ -136,9 +136,9 @@ final class Report {
         ratios.add(new Ratio("Fixed cost per run, start of ./nightshift score to first scored row (s)", fixedCost, 2.0, false,
                 "case 10: wall time of a 1,000-row run minus its commit phase"));
         if (!soak.isEmpty()) {
-            ratios.add(new Ratio("Soak: slowest minute / median minute, rows/s", soak.slowestOverMedian(), 0.90, true,
-                    "case 9, " + soak.minutes().size() + " full minutes"));
-            ratios.add(new Ratio("Soak: peak RSS, last minute / first minute", soak.rssLastOverFirst(), 1.10, false, "case 9"));
+            ratios.add(new Ratio("Soak: slowest window / median window, rows/s", soak.slowestOverMedian(), 0.90, true,
+                    "case 9, " + soak.minutes().size() + " full windows of " + soak.windowSeconds() + " s"));
+            ratios.add(new Ratio("Soak: peak RSS, last window / first window", soak.rssLastOverFirst(), 1.10, false, "case 9"));
         }
         ratios.add(new Ratio("Checkpoint cost, commit every 10k vs once", 1 - rate("5/commit-every-10k") / rate("5/commit-once"), 0.03,
                 false, "1 - case 5 (10k) / case 5 (once)"));
@@ -181,7 +181,7 @@ final class Report {
             }
         }
         if (!soak.isEmpty()) {
-            out.append("\nsoak, per minute:\n").append(soak.markdownTable());
+            out.append("\nsoak, per window:\n").append(soak.markdownTable());
         }
         return out.toString();
     }
@@ -315,7 +315,7 @@ final class Report {
             }
         }
         if (!soak.isEmpty()) {
-            section.append("\nSoak (case 9), per minute of the run (chart: soak.svg):\n\n").append(soak.markdownTable());
+            section.append("\nSoak (case 9), per window of the run (chart: soak.svg):\n\n").append(soak.markdownTable());
         }
         Files.writeString(markdown, text.stripTrailing() + "\n" + section);
     }

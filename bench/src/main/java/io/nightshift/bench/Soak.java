@@ -10,27 +10,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The soak (case 9): one long run, its rows/s minute by minute from the run's own progress lines (logged every 10 s
- * when not on a terminal: {@code HH:mm:ss.SSS ... 12,345,678/50,000,000 rows ...}) and its RSS minute by minute from
- * the harness's once-a-second samples. Flat means the slowest full minute is within 10 % of the median one and RSS
- * at the end is within 10 % of RSS after the first minute.
+ * The soak (case 9): one long run, its rows/s window by window from the run's own progress lines (logged every 5 s
+ * when not on a terminal: {@code HH:mm:ss.SSS ... 12,345,678/50,000,000 rows ...}) and its peak RSS per window from
+ * the harness's once-a-second samples. Windows are minutes for a run of 10 minutes or more, else 10 s (a 50M-row run
+ * lasts about a minute and a half on 2 cores). Flat means the slowest full window is within 10 % of the median one
+ * and RSS in the last window is within 10 % of RSS in the first.
  */
 final class Soak {
 
     private static final Pattern PROGRESS = Pattern.compile("(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*?([0-9,]+)/([0-9,]+) rows");
 
-    /** One minute of the run, counted from its first progress line. */
+    /** One window of the run ({@code minute} counts windows from 1), counted from its first progress line. */
     record Minute(int minute, double rowsPerSecond, double maxRssMiB) {
     }
 
     private final List<Minute> minutes;
+    private final int windowSeconds;
 
-    private Soak(List<Minute> minutes) {
+    private Soak(List<Minute> minutes, int windowSeconds) {
         this.minutes = List.copyOf(minutes);
+        this.windowSeconds = windowSeconds;
     }
 
     static Soak empty() {
-        return new Soak(List.of());
+        return new Soak(List.of(), 60);
+    }
+
+    int windowSeconds() {
+        return windowSeconds;
     }
 
     /**
@@ -56,12 +63,13 @@ final class Soak {
         }
         double first = progress.getFirst()[0];
         double last = progress.getLast()[0];
+        int window = last - first >= 600 ? 60 : 10;
         List<Minute> minutes = new ArrayList<>();
-        for (int minute = 1; first + 60.0 * (minute - 1) < last; minute++) {
-            double from = first + 60.0 * (minute - 1);
-            double to = Math.min(last, first + 60.0 * minute);
-            if (to - from < 30) {
-                break; // a last partial minute too short to say anything
+        for (int minute = 1; first + (double) window * (minute - 1) < last; minute++) {
+            double from = first + (double) window * (minute - 1);
+            double to = Math.min(last, first + (double) window * minute);
+            if (to - from < window / 2.0) {
+                break; // a last partial window too short to say anything
             }
             double rate = (rowsAt(progress, to) - rowsAt(progress, from)) / (to - from);
             double rss = 0;
@@ -72,7 +80,7 @@ final class Soak {
             }
             minutes.add(new Minute(minute, rate, rss));
         }
-        return new Soak(minutes);
+        return new Soak(minutes, window);
     }
 
     /** Rows done at a time, interpolated between the progress lines around it. */
@@ -114,7 +122,8 @@ final class Soak {
     }
 
     String markdownTable() {
-        StringBuilder table = new StringBuilder("| minute | rows/s | peak RSS in the minute |\n|---:|---:|---:|\n");
+        String unit = windowSeconds == 60 ? "minute" : windowSeconds + " s window";
+        StringBuilder table = new StringBuilder("| " + unit + " | rows/s | peak RSS in it |\n|---:|---:|---:|\n");
         for (Minute minute : minutes) {
             table.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f MiB |%n", minute.minute(), minute.rowsPerSecond(),
                     minute.maxRssMiB()));
@@ -145,7 +154,8 @@ final class Soak {
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n"
                         + "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n"
-                        + "<text x=\"%d\" y=\"18\" font-size=\"13\">Soak: rows/s and RSS per minute</text>%n", width, height, left));
+                        + "<text x=\"%d\" y=\"18\" font-size=\"13\">Soak: rows/s (blue) and peak RSS (orange) per %s</text>%n", width, height, left,
+                windowSeconds == 60 ? "minute" : windowSeconds + " s"));
         svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>%n", left, height - bottom,
                 width - right, height - bottom));
         StringBuilder rates = new StringBuilder();
@@ -163,7 +173,7 @@ final class Soak {
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#1f77b4\">%,.0f rows/s</text>%n", 4, top + 4, maxRate));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#ff7f0e\" text-anchor=\"end\">%,.0f MiB</text>%n", width - 4,
                 top + 4, maxRss));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">minute of the run</text>%n", width / 2,
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">window of the run</text>%n", width / 2,
                 height - 8));
         svg.append("</svg>\n");
         return svg.toString();
