@@ -39,8 +39,24 @@ final class ApplicationContexts {
         return start(List.of("--" + EarlyStart.BRIEF_COMMAND + "=true"));
     }
 
+    /**
+     * As {@link #startBrief()}, with every bean created only when first asked for: {@code status} reads runs through
+     * {@code Runs} and needs few of the context's beans (the database and its migrations come with them). Measured on
+     * an idle machine, 6 alternating pairs: 1.53–1.78 s against 1.62–1.92 s, about 0.18 s less. The {@code needed}
+     * beans are created (and the database reached) while starting, so an unreachable job repository is reported as
+     * when every bean is created up front.
+     */
+    static ConfigurableApplicationContext startBriefAndLazy(Class<?> needed) {
+        // A default property, so -Dspring.main.lazy-initialization=false (NIGHTSHIFT_JAVA_OPTS) turns it off to compare.
+        return start(List.of("--" + EarlyStart.BRIEF_COMMAND + "=true"), List.of(needed));
+    }
+
     /** With profiles added to the active ones ({@code serve} for the scheduler node). */
     static ConfigurableApplicationContext start(List<String> springArguments, String... profiles) {
+        return start(springArguments, List.of(), profiles);
+    }
+
+    private static ConfigurableApplicationContext start(List<String> springArguments, List<Class<?>> needed, String... profiles) {
         List<String> arguments = new ArrayList<>(springArguments);
         arguments.addAll(ConsoleLog.springArguments());
         String[] datasourceUrl = new String[1];
@@ -52,11 +68,25 @@ final class ApplicationContexts {
                     .logStartupInfo(false)
                     .registerShutdownHook(false)
                     .profiles(profiles)
+                    .properties(needed.isEmpty() ? java.util.Map.of() : java.util.Map.of("spring.main.lazy-initialization", "true"))
                     .listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
                         datasourceUrl[0] = event.getEnvironment().getProperty("spring.datasource.url");
                         openEmbeddedDatabaseEarly(event.getEnvironment(), datasourceUrl[0]);
                     })
                     .run(arguments.toArray(String[]::new));
+            if (!needed.isEmpty()) {
+                try {
+                    for (Class<?> type : needed) {
+                        context.getBean(type);
+                    }
+                    try (java.sql.Connection connection = context.getBean(javax.sql.DataSource.class).getConnection()) {
+                        connection.isValid(1);
+                    }
+                } catch (RuntimeException | java.sql.SQLException e) {
+                    context.close();
+                    throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
+                }
+            }
         } catch (RuntimeException e) {
             EarlyStart.discard();
             // The embedded database (no URL set) reports its own problems; a URL of the user's gets one line naming it.

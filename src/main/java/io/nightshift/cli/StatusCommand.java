@@ -50,7 +50,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         String text;
         String home;
-        try (ConfigurableApplicationContext context = ApplicationContexts.startBrief()) {
+        try (ConfigurableApplicationContext context = ApplicationContexts.startBriefAndLazy(Runs.class)) {
             Runs runs = context.getBean(Runs.class);
             home = context.getBean(NightshiftProperties.class).home().toAbsolutePath().normalize().toString();
             text = runId != null ? describeOne(runs.describe(runId)) : listRecent(home, runs.recent(all ? 0 : limit));
