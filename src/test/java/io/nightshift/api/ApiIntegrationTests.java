@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,10 +122,8 @@ class ApiIntegrationTests {
         options.add("-Dnightshift.api.tokens[0].roles=operator");
         serve = new NightshiftProcess(home, Map.of(), "serve", options);
         serve.start("serve", "--jobs", jobs.toString());
-        RunOutputs.waitForOutput(serve, "nightshift: serving");
-        Matcher api = API_LINE.matcher(serve.output());
-        assertThat(api.find()).as(serve.output()).isTrue();
-        base = api.group(1);
+        // The whole line: read while half written, it once ended before the API's address.
+        base = RunOutputs.waitForLine(serve, API_LINE).group(1);
     }
 
     @AfterAll

@@ -75,6 +75,26 @@ public final class RunOutputs {
     }
 
     /**
+     * Waits for a whole line of the output (its newline written) to contain a match of {@code pattern}, and returns the
+     * match: a process's output file can be read while a line is half written.
+     */
+    public static java.util.regex.MatchResult waitForLine(NightshiftProcess process, java.util.regex.Pattern pattern) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE_NANOS;
+        while (true) {
+            String output = process.output();
+            java.util.regex.Matcher matcher = pattern.matcher(output);
+            if (matcher.find() && output.indexOf('\n', matcher.end()) >= 0) {
+                return matcher.toMatchResult();
+            }
+            assertThat(process.isAlive()).as("still running before printing %s:%n%s", pattern, output).isTrue();
+            if (System.nanoTime() > deadline) {
+                fail("gave up waiting for %s after 120 s (a hang guard, not a speed check):%n%s", pattern, output);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
      * The committed output holds exactly the reference's rows, none twice; {@code settled}: and the location holds
      * nothing but the manifest's parts, the markers and the rejects.
      */
