@@ -332,31 +332,27 @@ public final class Bench {
     }
 
     private Sample ioCeiling(String variant, Path data, int repetition) throws IOException, InterruptedException {
-        String slug = variant.replace('/', '_') + "-r" + repetition;
-        Path output = work.resolve("out/" + slug);
-        BenchData.deleteRecursively(output);
-        List<String> jvm = new ArrayList<>(NIGHTSHIFT_FLAGS);
-        jvm.addAll(List.of("-cp", benchClasspath));
-        log("  %-32s ...", variant);
-        ChildProcess child = ChildProcess.start(java, jvm, List.of(IoCeiling.class.getName(), BenchData.files(data).toString(),
-                output.toString(), Integer.toString(cores)), Map.of(), work.resolve("logs/" + slug + ".log"));
-        Sample sample = resultSample(variant, 3, repetition, child.await(3600));
-        BenchData.deleteRecursively(output);
-        return sample;
+        return ioCeilingProcess(variant, 3, repetition, BenchData.files(data), Integer.toString(cores));
     }
 
     /** Case 11: the hand pipeline, one thread reading, scoring through a plain ONNX Runtime session and writing. */
     private Sample handPipeline(BenchData.Model model, Path input, int repetition) throws IOException, InterruptedException {
-        String variant = "11/hand-pipeline-1-thread/" + model.name();
+        return ioCeilingProcess("11/hand-pipeline-1-thread/" + model.name(), 11, repetition, input, "1", model.file().toString());
+    }
+
+    /** {@link IoCeiling} in its own JVM on {@code input} with {@code threads} (and a model, for case 11); output removed. */
+    private Sample ioCeilingProcess(String variant, int caseNumber, int repetition, Path input, String... threadsAndModel)
+            throws IOException, InterruptedException {
         String slug = variant.replace('/', '_') + "-r" + repetition;
         Path output = work.resolve("out/" + slug);
         BenchData.deleteRecursively(output);
         List<String> jvm = new ArrayList<>(NIGHTSHIFT_FLAGS);
         jvm.addAll(List.of("-cp", benchClasspath));
+        List<String> arguments = new ArrayList<>(List.of(IoCeiling.class.getName(), input.toString(), output.toString()));
+        arguments.addAll(List.of(threadsAndModel));
         log("  %-32s ...", variant);
-        ChildProcess child = ChildProcess.start(java, jvm, List.of(IoCeiling.class.getName(), input.toString(), output.toString(), "1",
-                model.file().toString()), Map.of(), work.resolve("logs/" + slug + ".log"));
-        Sample sample = resultSample(variant, 11, repetition, child.await(3600));
+        ChildProcess child = ChildProcess.start(java, jvm, arguments, Map.of(), work.resolve("logs/" + slug + ".log"));
+        Sample sample = resultSample(variant, caseNumber, repetition, child.await(3600));
         BenchData.deleteRecursively(output);
         return sample;
     }
